@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+// The arrows between targets point downward only; design.md §2 draws the picture.
+import PackageDescription
+
+// Swift 6 language mode (the tools version's default) gives complete concurrency checking.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "xfn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "xfn", targets: ["xfn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from the system, found with pkg-config.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // Foundations shared by every layer.
+        .target(name: "XfnCore", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "XfnOCI", dependencies: ["XfnCore"], swiftSettings: strict),
+        .target(name: "XfnYAML", dependencies: ["XfnCore", "CYAML"], swiftSettings: strict),
+
+        // Registry side: transport → credentials → distribution client; store and archive beside it.
+        .target(name: "XfnHTTP", dependencies: ["XfnCore", "CCurl"], swiftSettings: strict),
+        .target(name: "XfnAuth", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP"], swiftSettings: strict),
+        .target(name: "XfnRegistry", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth"], swiftSettings: strict),
+        .target(name: "XfnStore", dependencies: ["XfnCore", "XfnOCI"], swiftSettings: strict),
+        .target(name: "XfnArchive", dependencies: ["XfnCore", "CArchive"], swiftSettings: strict),
+        .target(name: "XfnPackage",
+                dependencies: ["XfnCore", "XfnOCI", "XfnRegistry", "XfnStore", "XfnArchive", "XfnYAML"],
+                swiftSettings: strict),
+
+        // Validation side: schemas and CEL.
+        .target(name: "XfnCEL", dependencies: ["XfnCore"], swiftSettings: strict),
+        .target(name: "XfnSchema", dependencies: ["XfnCore", "XfnYAML", "XfnCEL"], swiftSettings: strict),
+
+        // Command line.
+        .target(name: "XfnCLI",
+                dependencies: [
+                    "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnPackage",
+                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                ],
+                swiftSettings: strict),
+        .executableTarget(name: "xfn", dependencies: ["XfnCLI"], swiftSettings: strict),
+
+        // Tests.
+        .target(name: "XfnTestSupport",
+                dependencies: ["XfnCore", "XfnOCI", "COpenSSL", "CArchive"],
+                path: "Tests/XfnTestSupport", swiftSettings: strict),
+        .testTarget(name: "XfnCoreTests", dependencies: ["XfnCore"], swiftSettings: strict),
+        .testTarget(name: "XfnOCITests", dependencies: ["XfnOCI"], swiftSettings: strict),
+        .testTarget(name: "XfnHTTPTests", dependencies: ["XfnHTTP", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnAuthTests", dependencies: ["XfnAuth", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnRegistryTests", dependencies: ["XfnRegistry", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnStoreTests", dependencies: ["XfnStore", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnArchiveTests", dependencies: ["XfnArchive", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
+        .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),
+        .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML"], swiftSettings: strict),
+        .testTarget(name: "XfnIntegrationTests",
+                    dependencies: ["XfnCLI", "XfnPackage", "XfnRegistry", "XfnStore", "XfnTestSupport"],
+                    swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+/// Safe layer extraction and single-file reads over libarchive.

@@ -1,0 +1,1 @@
+/// Common Expression Language for Kubernetes validation rules.

@@ -1,0 +1,1 @@
+/// Kubernetes structural schemas: compile, default, validate, prune.

@@ -1,0 +1,1 @@
+/// YAML reading and writing over libyaml, with Kubernetes scalar resolution and source positions.

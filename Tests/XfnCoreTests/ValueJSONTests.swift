@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import XfnCore
+
+@Suite struct ValueJSONTests {
+    @Test func integersStayIntegers() throws {
+        let value = try ValueJSON.parse(#"{"replicas": 3, "ratio": 0.5, "big": 1e3}"#)
+        #expect(value["replicas"] == .int(3))
+        #expect(value["ratio"] == .double(0.5))
+        #expect(value["big"] == .double(1000))
+    }
+
+    @Test func keyOrderIsKept() throws {
+        let value = try ValueJSON.parse(#"{"b":1,"a":2,"c":{"z":null,"y":[true,false]}}"#)
+        #expect(ValueJSON.serialize(value) == #"{"b":1,"a":2,"c":{"z":null,"y":[true,false]}}"#)
+        #expect(ValueJSON.serialize(value, sortKeys: true) == #"{"a":2,"b":1,"c":{"y":[true,false],"z":null}}"#)
+    }
+
+    @Test func escapesRoundTrip() throws {
+        let value = try ValueJSON.parse(#"["a\"b\\c\n\u00e9\ud83d\ude00"]"#)
+        #expect(value == .array([.string("a\"b\\c\né😀")]))
+        #expect(try ValueJSON.parse(ValueJSON.serialize(value)) == value)
+    }
+
+    @Test(arguments: ["{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2", "{\"a\":1,}", "\"\u{01}\""])
+    func malformedInputIsRejectedWithOffset(_ text: String) {
+        #expect(throws: ValueJSON.SyntaxError.self) { try ValueJSON.parse(text) }
+    }
+
+    @Test func deepNestingIsRefused() {
+        let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: ValueJSON.SyntaxError.self) { try ValueJSON.parse(text) }
+    }
+
+    @Test func objectEqualityIgnoresOrder() {
+        let a: Value = ["x": 1, "y": 2]
+        let b: Value = ["y": 2, "x": 1]
+        #expect(a == b)
+    }
+}
