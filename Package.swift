@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "XfnYAML", dependencies: ["XfnCore", "CYAML"], swiftSettings: strict),
 
         // Registry side: transport → credentials → distribution client; store and archive beside it.
-        .target(name: "XfnHTTP", dependencies: ["XfnCore", "CCurl"], swiftSettings: strict),
+        .target(name: "XfnHTTP", dependencies: ["XfnCore", "CCurl", "COpenSSL"], swiftSettings: strict),
         .target(name: "XfnAuth", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP"], swiftSettings: strict),
         .target(name: "XfnRegistry", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth"], swiftSettings: strict),
         .target(name: "XfnStore", dependencies: ["XfnCore", "XfnOCI"], swiftSettings: strict),

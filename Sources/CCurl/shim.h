@@ -13,6 +13,9 @@ static inline CURLcode xfn_curl_setopt_offset(CURL *h, CURLoption o, curl_off_t 
 typedef size_t (*xfn_curl_data_callback)(char *data, size_t size, size_t count, void *context);
 static inline CURLcode xfn_curl_setopt_data_callback(CURL *h, CURLoption o, xfn_curl_data_callback v) { return curl_easy_setopt(h, o, v); }
 
+typedef CURLcode (*xfn_curl_ssl_ctx_callback)(CURL *curl, void *ssl_ctx, void *context);
+static inline CURLcode xfn_curl_setopt_ssl_ctx_callback(CURL *h, xfn_curl_ssl_ctx_callback v) { return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, v); }
+
 static inline CURLcode xfn_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode xfn_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode xfn_curl_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }

@@ -1,0 +1,43 @@
+/// A secret that can authenticate to a registry, and where it came from. Never printed: `description`
+/// shows only the kind, the user name class and the source.
+public struct Credential: Sendable, Hashable, CustomStringConvertible {
+    public enum Secret: Sendable, Hashable {
+        /// A user name and password (or a password-like token) sent as HTTP Basic or to a token realm.
+        case basic(username: String, password: String)
+        /// An OAuth2 refresh token (`identitytoken`), exchanged with the `refresh_token` grant.
+        case identityToken(String)
+        /// A ready bearer token (`registrytoken`), sent as it is.
+        case registryToken(String)
+    }
+
+    public let secret: Secret
+    /// Human description of the source: `~/.docker/config.json (auths["ghcr.io"])`.
+    public let source: String
+
+    public init(secret: Secret, source: String) {
+        self.secret = secret
+        self.source = source
+    }
+
+    public var description: String {
+        switch secret {
+        case .basic(let username, _): "user \(Credential.usernameClass(username)) from \(source)"
+        case .identityToken: "identity token from \(source)"
+        case .registryToken: "registry token from \(source)"
+        }
+    }
+
+    /// User names are not secret and tell the reader which flow is meant (`_json_key`, `AWS`, …).
+    public static func usernameClass(_ username: String) -> String { "'\(username)'" }
+
+    /// A stable fingerprint for cache keys that does not reveal the secret.
+    var fingerprint: String {
+        let text: String =
+            switch secret {
+            case .basic(let username, let password): "basic\u{0}\(username)\u{0}\(password)"
+            case .identityToken(let token): "identity\u{0}\(token)"
+            case .registryToken(let token): "registry\u{0}\(token)"
+            }
+        return String(text.hashValue, radix: 16)
+    }
+}

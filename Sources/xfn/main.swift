@@ -1,0 +1,3 @@
+import XfnCLI
+
+await XfnCommand.runMain()
