@@ -29,11 +29,9 @@ public enum ProcessRunner {
         let path = try resolve(executable)
         let scratch = try TemporaryDirectory(prefix: "xfn-run")
         defer { scratch.remove() }
-        let outPath = scratch.appending("stdout")
-        let errPath = scratch.appending("stderr")
+        let outPath = try scratch.write(Data(), to: "stdout")
+        let errPath = try scratch.write(Data(), to: "stderr")
         let inPath = try scratch.write(input ?? Data(), to: "stdin")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
