@@ -23,6 +23,11 @@ public struct TokenRequestRecord: Sendable {
 public struct QueryItem: Sendable, Hashable {
     public let name: String
     public let value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// A Docker registry token issuer on 127.0.0.1: GET `/token` with optional Basic credentials and
