@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "XfnTestSupport",
                 dependencies: ["XfnCore", "XfnOCI", "COpenSSL", "CArchive"],
                 path: "Tests/XfnTestSupport", swiftSettings: strict),
+        .testTarget(name: "XfnTestSupportTests", dependencies: ["XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnCoreTests", dependencies: ["XfnCore"], swiftSettings: strict),
         .testTarget(name: "XfnOCITests", dependencies: ["XfnOCI"], swiftSettings: strict),
         .testTarget(name: "XfnHTTPTests", dependencies: ["XfnHTTP", "XfnTestSupport"], swiftSettings: strict),

@@ -1,0 +1,17 @@
+/// A request a test peer saw, for assertions such as "no Authorization reached the blob host".
+public struct RecordedRequest: Sendable {
+    public let method: String
+    /// Path and query as sent.
+    public let target: String
+    public let headers: [HTTPHeader]
+
+    public var path: String { String(target.prefix { $0 != "?" }) }
+
+    public func header(_ name: String) -> String? { headers.value(name) }
+
+    init(_ head: HTTPHead) {
+        method = head.method
+        target = head.target
+        headers = head.headers
+    }
+}

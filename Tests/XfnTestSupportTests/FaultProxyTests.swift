@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import XfnCore
+import XfnTestSupport
+
+@Suite("Fault proxy and blob server")
+struct FaultProxyTests {
+    /// A registry holding one image with a 200 KiB random layer, plus the builder's record of it.
+    private func withSeededRegistry(
+        _ body: (RegistryProcess, BuiltImage, OCIImageBuilder) async throws -> Void
+    ) async throws {
+        try await TemporaryDirectory.with { scratch in
+            let builder = try OCIImageBuilder(layoutPath: scratch.appending("layout"))
+            let image = try builder.addImage(TestImage(layers: [.random(size: 200 * 1024)]), tag: "v1")
+            try await RegistryProcess.with { registry in
+                try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: registry, repository: "lab/img")
+                try await body(registry, image, builder)
+            }
+        }
+    }
+
+    @Test("429 once with Retry-After, then the request passes; everything is recorded")
+    func tooManyRequestsOnce() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            try await FaultProxy.with(upstream: registry, rules: [.tooManyRequests(path: FaultRule.manifestPath)]) { proxy in
+                let url = "\(proxy.baseURL)/v2/lab/img/manifests/v1"
+                let accept = ["-H", "Accept: \(OCIMediaType.manifest)"]
+                let first = try await curlHead(accept + [url])
+                #expect(first.status == 429)
+                #expect(first.headers.value("Retry-After") == "1")
+                let second = try await curlHead(accept + [url])
+                #expect(second.status == 200)
+                #expect(second.headers.value("Docker-Content-Digest") == image.manifestDigest.description)
+                #expect(proxy.injectedFaults.map(\.kind) == ["429"])
+                #expect(proxy.requests.count == 2)
+                #expect(proxy.requests.allSatisfy { $0.header("Accept") == OCIMediaType.manifest })
+            }
+        }
+    }
+
+    @Test("503 twice then pass; blob paths are unaffected by a manifest rule")
+    func unavailableTwice() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            try await FaultProxy.with(upstream: registry, rules: [.unavailable(path: FaultRule.manifestPath, times: 2)]) { (proxy) async throws in
+                let manifest = "\(proxy.baseURL)/v2/lab/img/manifests/\(image.manifestDigest)"
+                let accept = ["-H", "Accept: \(OCIMediaType.manifest)"]
+                #expect(try await curlStatus(accept + [manifest]) == "503")
+                #expect(try await curlStatus(["\(proxy.baseURL)/v2/lab/img/blobs/\(image.layers[0].digest)"]) == "200")
+                #expect(try await curlStatus(accept + [manifest]) == "503")
+                #expect(try await curlStatus(accept + [manifest]) == "200")
+            }
+        }
+    }
+
+    @Test("a body cut after K bytes can be resumed with Range through the proxy")
+    func cutAndResume() async throws {
+        try await withSeededRegistry { registry, image, builder in
+            let layer = image.layers[0]
+            let expected = try Data(contentsOf: URL(fileURLWithPath: builder.blobPath(layer.digest)))
+            try await FaultProxy.with(upstream: registry, rules: [.cutBody(afterBytes: 50_000)]) { proxy in
+                try await TemporaryDirectory.with { scratch in
+                    let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(layer.digest)"
+                    let partial = scratch.appending("partial")
+                    let cut = try await ProcessRunner.run("curl", ["-s", "--max-time", "10", "-o", partial, url])
+                    #expect(cut.status == 18, "curl reports a partial transfer")
+                    let head = try Data(contentsOf: URL(fileURLWithPath: partial))
+                    #expect(head.count == 50_000)
+                    let rest = scratch.appending("rest")
+                    try await ProcessRunner.runChecked("curl", ["-s", "--fail", "-H", "Range: bytes=50000-", "-o", rest, url])
+                    let whole = head + (try Data(contentsOf: URL(fileURLWithPath: rest)))
+                    #expect(SHA256Hasher.digest(whole) == layer.digest)
+                    #expect(whole == expected)
+                    #expect(proxy.requests.last?.header("Range") == "bytes=50000-")
+                    #expect(proxy.injectedFaults.map(\.kind) == ["truncate"])
+                }
+            }
+        }
+    }
+
+    @Test("a corrupted body has the right length and the wrong digest")
+    func corrupt() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            let layer = image.layers[0]
+            try await FaultProxy.with(upstream: registry, rules: [.corruptBody(offset: 1234)]) { proxy in
+                let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(layer.digest)"
+                let bad = try await curlBody([url])
+                #expect(bad.count == layer.size)
+                #expect(SHA256Hasher.digest(bad) != layer.digest)
+                let good = try await curlBody([url])
+                #expect(SHA256Hasher.digest(good) == layer.digest)
+                #expect(zip(bad, good).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset) == [1234])
+            }
+        }
+    }
+
+    @Test("blob GETs redirect to the blob server on another host, which records the headers it got")
+    func redirectToBlobServer() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            try await BlobServer.with { blobs in
+                try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs)]) { proxy in
+                    let layer = image.layers[0]
+                    let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(layer.digest)"
+                    let redirect = try await curlHead(["-H", "Authorization: Bearer secret", url])
+                    #expect(redirect.status == 307)
+                    let location = try #require(redirect.headers.value("Location"))
+                    #expect(location == "\(blobs.baseURL)/v2/lab/img/blobs/\(layer.digest)")
+                    #expect(location.hasPrefix("http://localhost:"))
+
+                    // curl drops Authorization when following to another host.
+                    let body = try await curlBody(["-L", "-H", "Authorization: Bearer secret", url])
+                    #expect(SHA256Hasher.digest(body) == layer.digest)
+                    #expect(blobs.requests.count == 1)
+                    #expect(blobs.requests.first?.header("Authorization") == nil)
+                    #expect(proxy.requests.allSatisfy { $0.header("Authorization") == "Bearer secret" })
+
+                    let ranged = try await curlHead(["-H", "Range: bytes=10-19", location])
+                    #expect(ranged.status == 206)
+                    #expect(ranged.headers.value("Content-Range") == "bytes 10-19/\(layer.size)")
+                    #expect(blobs.requests.last?.header("Range") == "bytes=10-19")
+                }
+            }
+        }
+    }
+
+    @Test("a blob server that refuses Authorization answers 400 like S3")
+    func blobServerRefusesAuthorization() async throws {
+        try await BlobServer.with(refuseAuthorization: true) { (blobs) async throws in
+            blobs.put(Array("hello blob".utf8), at: "/b")
+            #expect(try await curlStatus(["\(blobs.baseURL)/b"]) == "200")
+            #expect(try await curlStatus(["-H", "Authorization: Bearer x", "\(blobs.baseURL)/b"]) == "400")
+            #expect(try await curlStatus(["-H", "Range: bytes=50-", "\(blobs.baseURL)/b"]) == "416")
+            #expect(try await curlBody(["-H", "Range: bytes=-4", "\(blobs.baseURL)/b"]) == Data("blob".utf8))
+            #expect(try await curlStatus(["\(blobs.baseURL)/missing"]) == "404")
+            #expect(blobs.requests.map(\.path) == ["/b", "/b", "/b", "/b", "/missing"])
+        }
+    }
+
+    @Test("skopeo pushes and pulls through the proxy while it injects retryable faults")
+    func skopeoThroughProxy() async throws {
+        try await withSeededRegistry { registry, image, builder in
+            try await FaultProxy.with(upstream: registry) { proxy in
+                try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: "\(proxy.host)/lab/copy:v1", tlsVerify: false)
+                #expect(proxy.requests.contains { $0.method == "PUT" && $0.path == "/v2/lab/copy/manifests/v1" })
+                let raw = try await Skopeo.inspectData("\(proxy.host)/lab/copy:v1", transport: .init(tlsVerify: false), raw: true)
+                #expect(SHA256Hasher.digest(raw) == image.manifestDigest)
+            }
+        }
+    }
+}
+
+/// Status and headers of a GET answered through curl (`-D -` with the body discarded).
+func curlHead(_ arguments: [String]) async throws -> (status: Int, headers: [HTTPHeader]) {
+    let result = try await ProcessRunner.run(
+        "curl", ["-s", "-o", "/dev/null", "-D", "-", "--max-time", "10"] + arguments, timeout: .seconds(20))
+    var lines = result.stdoutText.components(separatedBy: "\r\n")
+    let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+    let parts = statusLine.split(separator: " ")
+    let status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+    let headers = lines.compactMap { line -> HTTPHeader? in
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        return HTTPHeader(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+    return (status, headers)
+}
