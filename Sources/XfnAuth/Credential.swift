@@ -19,11 +19,14 @@ public struct Credential: Sendable, Hashable, CustomStringConvertible {
         self.source = source
     }
 
-    public var description: String {
+    public var description: String { "\(summary) from \(source)" }
+
+    /// The kind of secret and the user name, without the source.
+    public var summary: String {
         switch secret {
-        case .basic(let username, _): "user \(Credential.usernameClass(username)) from \(source)"
-        case .identityToken: "identity token from \(source)"
-        case .registryToken: "registry token from \(source)"
+        case .basic(let username, _): "user \(Credential.usernameClass(username))"
+        case .identityToken: "identity token"
+        case .registryToken: "registry token"
         }
     }
 

@@ -60,7 +60,7 @@ public struct AuthFileSource: CredentialSource {
             let source = "\(origin) (auths[\"\(key)\"])"
             do {
                 let credential = try entry.credential(source: source)
-                trace.record(origin, .matched, "auths[\"\(key)\"]: \(credential.description)")
+                trace.record(origin, .matched, "auths[\"\(key)\"]: \(credential.summary)")
                 return credential
             } catch {
                 trace.record(origin, .failed, "auths[\"\(key)\"]: \(error)")

@@ -31,9 +31,15 @@ public struct RegistryClient: Sendable {
     /// The digest, media type and size a tag or digest currently points at (one HEAD request).
     public func resolve(_ reference: Reference) async throws -> Descriptor {
         let url = "\(baseURL(for: reference))/v2/\(reference.repository)/manifests/\(reference.manifestIdentifier)"
-        let response = try await perform(
-            HTTPRequest(method: "HEAD", url: url, headers: [("Accept", MediaType.manifestAcceptHeader)]),
-            reference: reference, operation: "resolving \(reference)")
+        let response: HTTPResponse
+        do {
+            response = try await perform(
+                HTTPRequest(method: "HEAD", url: url, headers: [("Accept", MediaType.manifestAcceptHeader)]),
+                reference: reference, operation: "resolving \(reference)")
+        } catch let error as RegistryError where error.status == 404 && error.details.isEmpty {
+            // A HEAD answer has no body to name the error; a missing manifest is what 404 means here.
+            throw RegistryError(status: 404, operation: error.operation, body: Data(#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}"#.utf8))
+        }
         guard let digestText = response.headers["Docker-Content-Digest"], let digest = try? Digest(parsing: digestText) else {
             // Some registries omit the header on HEAD; the manifest itself tells.
             let fetched = try await fetchManifest(reference)

@@ -37,16 +37,18 @@ struct AuthCommand: AsyncParsableCommand {
                 print("outcome: not contacting the registry (--offline)")
                 return
             }
+            var failure: (any XfnError)?
             do {
                 let descriptor = try await context.registry.resolve(parsed)
                 print("outcome: resolved to \(descriptor.digest) (\(descriptor.mediaType))")
-            } catch let error as AuthError {
+            } catch let error as any XfnError {
                 print("outcome: \(error.message)")
-                throw ExitCode(ExitStatus.registry.rawValue)
+                failure = error
             }
-            for entry in await context.registry.requestLog.entries {
-                print("  request: \(entry)")
-            }
+            let requests = await context.registry.requestLog.entries
+            if !requests.isEmpty { print("requests:") }
+            for entry in requests { print("  \(entry)") }
+            if let failure { throw ExitCode(failure.exitCode.rawValue) }
         }
     }
 }
