@@ -66,6 +66,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             _ = lock.withLock { open.removeValue(forKey: ObjectIdentifier(connection)) }
             connection.close()
         }
+        // Clients told to skip verification (skopeo --tls-verify=false) try TLS first; answering the
+        // ClientHello at once, as Go's server does, lets them fall back to HTTP without a timeout.
+        if connection.peekByte() == 0x16 {
+            try? connection.write("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+            return
+        }
         while true {
             do {
                 guard let head = try connection.readHead() else { return }

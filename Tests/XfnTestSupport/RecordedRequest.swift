@@ -4,6 +4,8 @@ public struct RecordedRequest: Sendable {
     /// Path and query as sent.
     public let target: String
     public let headers: [HTTPHeader]
+    /// When the head arrived, for checks such as "the client waited for Retry-After".
+    public let receivedAt: ContinuousClock.Instant
 
     public var path: String { String(target.prefix { $0 != "?" }) }
 
@@ -13,5 +15,6 @@ public struct RecordedRequest: Sendable {
         method = head.method
         target = head.target
         headers = head.headers
+        receivedAt = .now
     }
 }

@@ -148,6 +148,14 @@ final class SocketConnection: @unchecked Sendable {
         }
     }
 
+    /// The next byte without consuming it; nil at end of stream (or on a read error).
+    func peekByte() -> UInt8? {
+        if buffered == 0 {
+            guard (try? fill()) == true else { return nil }
+        }
+        return buffer[start]
+    }
+
     /// Up to `limit` bytes, buffered ones first; empty at end of stream.
     func readSome(limit: Int = 64 * 1024) throws -> [UInt8] {
         if buffered == 0, try !fill() { return [] }

@@ -135,14 +135,45 @@ struct FaultProxyTests {
         }
     }
 
-    @Test("skopeo pushes and pulls through the proxy while it injects retryable faults")
+    @Test("skopeo pushes and inspects through the proxy, which forwards verbatim")
     func skopeoThroughProxy() async throws {
         try await withSeededRegistry { registry, image, builder in
             try await FaultProxy.with(upstream: registry) { proxy in
                 try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: "\(proxy.host)/lab/copy:v1", tlsVerify: false)
                 #expect(proxy.requests.contains { $0.method == "PUT" && $0.path == "/v2/lab/copy/manifests/v1" })
+                #expect(proxy.requests.contains { $0.method == "PATCH" })
                 let raw = try await Skopeo.inspectData("\(proxy.host)/lab/copy:v1", transport: .init(tlsVerify: false), raw: true)
                 #expect(SHA256Hasher.digest(raw) == image.manifestDigest)
+                #expect(proxy.injectedFaults.isEmpty)
+            }
+        }
+    }
+
+    @Test("a token-auth pull through the proxy follows blob redirects without sending the token there")
+    func tokenPullWithRedirects() async throws {
+        try await TemporaryDirectory.with { scratch in
+            let builder = try OCIImageBuilder(layoutPath: scratch.appending("layout"))
+            let image = try builder.addImage(TestImage(layers: [.random(size: 10_000), .random(size: 20_000)]), tag: "v1")
+            let creds = RegistryCredentials(username: "xfn", password: "s3cret")
+            try await TokenServer.with(policy: .users(["xfn": "s3cret"])) { tokens in
+                try await RegistryProcess.with(auth: .token(tokens)) { registry in
+                    try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: registry, repository: "lab/r", creds: creds)
+                    try await BlobServer.with { blobs in
+                        try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs)]) { proxy in
+                            try await Skopeo.pull("\(proxy.host)/lab/r:v1", toLayout: scratch.appending("pulled"), tag: "v1",
+                                                  transport: .init(creds: creds, tlsVerify: false))
+                            let wanted = Set(image.layers.map { "/v2/lab/r/blobs/\($0.digest)" } + ["/v2/lab/r/blobs/\(image.configDigest)"])
+                            #expect(Set(blobs.requests.map(\.path)) == wanted)
+                            #expect(blobs.requests.allSatisfy { $0.header("Authorization") == nil })
+                            #expect(proxy.injectedFaults.filter { $0.kind == "redirect" }.count == wanted.count)
+                            #expect(proxy.requests.contains { $0.header("Authorization")?.hasPrefix("Bearer ") == true })
+                            for layer in image.layers {
+                                let pulled = scratch.appending("pulled/blobs/sha256/\(layer.digest.hex)")
+                                #expect(try SHA256Hasher.digest(fileAt: pulled).digest == layer.digest)
+                            }
+                        }
+                    }
+                }
             }
         }
     }
