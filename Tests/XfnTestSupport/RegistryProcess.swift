@@ -154,7 +154,7 @@ public final class RegistryProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try launchWithDefaultSignals(process)
         } catch {
             throw TestSupportError("cannot start \(executable): \(error)",
                                    hint: "install the docker-registry package (Distribution 2.8)")
