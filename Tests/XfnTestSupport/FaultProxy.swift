@@ -168,7 +168,7 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     private func handle(_ head: HTTPHead, client: SocketConnection) throws -> Bool {
-        lock.withLock { records.append(RecordedRequest(head)) }
+        lock.withLock { records.append(RecordedRequest(head, connection: client.serial)) }
         if head.headers.value("Expect")?.lowercased() == "100-continue" {
             try client.write("HTTP/1.1 100 Continue\r\n\r\n")
         }

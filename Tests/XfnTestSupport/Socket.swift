@@ -82,6 +82,8 @@ enum Loopback {
 /// called from any thread to wake that thread up, and only the owner closes the descriptor.
 final class SocketConnection: @unchecked Sendable {
     let fd: Int32
+    /// Sequence number the accepting server gave this connection (0 for outgoing ones).
+    var serial = 0
     private var buffer: [UInt8] = []
     private var start = 0
     private var isClosed = false

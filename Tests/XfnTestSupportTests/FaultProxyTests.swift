@@ -135,6 +135,51 @@ struct FaultProxyTests {
         }
     }
 
+    @Test("client connections stay alive across forwarded and injected answers")
+    func keepAlive() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            let rule = FaultRule.tooManyRequests(path: FaultRule.blobPath, times: 1)
+            try await FaultProxy.with(upstream: registry, rules: [rule]) { proxy in
+                let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(image.configDigest)"
+                let result = try await ProcessRunner.runChecked(
+                    "curl", ["-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} ",
+                             url, url, "\(proxy.baseURL)/v2/"])
+                #expect(result.stdoutText == "429 200 200 ")
+                #expect(proxy.requests.count == 3)
+                #expect(Set(proxy.requests.map(\.connection)).count == 1, "curl reused one connection")
+            }
+        }
+    }
+
+    @Test("a chunked upload body is forwarded intact")
+    func chunkedUpload() async throws {
+        try await withSeededRegistry { registry, _, _ in
+            try await FaultProxy.with(upstream: registry) { proxy in
+                try await TemporaryDirectory.with { scratch in
+                    var payload = Data()
+                    for index in 0..<5000 { payload.append(contentsOf: Array("line \(index)\n".utf8)) }
+                    let file = try scratch.write(payload, to: "payload")
+                    let digest = SHA256Hasher.digest(payload)
+                    let started = try await curlHead(["-X", "POST", "\(proxy.baseURL)/v2/lab/up/blobs/uploads/"])
+                    #expect(started.status == 202)
+                    let location = try #require(started.headers.value("Location"))
+                    #expect(location.hasPrefix(proxy.baseURL), "the registry builds URLs from the forwarded Host")
+                    let patched = try await curlHead([
+                        "-X", "PATCH", "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: application/octet-stream",
+                        "--data-binary", "@\(file)", location,
+                    ])
+                    #expect(patched.status == 202)
+                    let next = try #require(patched.headers.value("Location"))
+                    let separator = next.contains("?") ? "&" : "?"
+                    let finished = try await curlHead(["-X", "PUT", "\(next)\(separator)digest=\(digest)"])
+                    #expect(finished.status == 201)
+                    #expect(proxy.requests.contains { $0.method == "PATCH" && $0.header("Transfer-Encoding") == "chunked" })
+                    #expect(try await curlBody(["\(registry.baseURL)/v2/lab/up/blobs/\(digest)"]) == payload)
+                }
+            }
+        }
+    }
+
     @Test("skopeo pushes and inspects through the proxy, which forwards verbatim")
     func skopeoThroughProxy() async throws {
         try await withSeededRegistry { registry, image, builder in

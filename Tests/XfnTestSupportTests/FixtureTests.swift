@@ -112,4 +112,19 @@ struct FixtureTests {
         #expect(!FileManager.default.fileExists(atPath: log))
         #expect(try await curlStatus(["\(registry.baseURL)/v2/"]) == "000")
     }
+
+    @Test("a stub server answers from its closure and records whole requests")
+    func stubServer() async throws {
+        try await StubServer.with(respond: { request in
+            request.path == "/ok" ? .json(200, #"{"ok":true}"#) : .text(418, "teapot")
+        }) { stub in
+            #expect(try await curlBody(["\(stub.baseURL)/ok"]) == Data(#"{"ok":true}"#.utf8))
+            #expect(try await curlStatus(["-d", "a=1&b=two+words", "\(stub.baseURL)/form?x=%2F"]) == "418")
+            let last = try #require(stub.requests.last)
+            #expect(last.method == "POST")
+            #expect(last.body == Array("a=1&b=two+words".utf8))
+            #expect(last.queryItems.map(\.value) == ["/"])
+            #expect(FormDecoding.decode(String(decoding: last.body, as: UTF8.self)).map(\.value) == ["1", "two words"])
+        }
+    }
 }
