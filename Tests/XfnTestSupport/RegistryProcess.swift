@@ -115,7 +115,8 @@ public final class RegistryProcess: @unchecked Sendable {
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { usleep(10_000) }
+            let hardDeadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < hardDeadline { usleep(10_000) }
         }
     }
 

@@ -136,6 +136,9 @@ final class SocketConnection: @unchecked Sendable {
         if start > 0, start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
+        } else if start > 1 << 20 {
+            buffer.removeFirst(start)
+            start = 0
         }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

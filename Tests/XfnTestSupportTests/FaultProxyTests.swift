@@ -97,19 +97,21 @@ struct FaultProxyTests {
     func redirectToBlobServer() async throws {
         try await withSeededRegistry { registry, image, _ in
             try await BlobServer.with { blobs in
-                try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs)]) { proxy in
+                let signed = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc"
+                try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs, query: signed)]) { proxy in
                     let layer = image.layers[0]
                     let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(layer.digest)"
                     let redirect = try await curlHead(["-H", "Authorization: Bearer secret", url])
                     #expect(redirect.status == 307)
                     let location = try #require(redirect.headers.value("Location"))
-                    #expect(location == "\(blobs.baseURL)/v2/lab/img/blobs/\(layer.digest)")
+                    #expect(location == "\(blobs.baseURL)/v2/lab/img/blobs/\(layer.digest)?\(signed)")
                     #expect(location.hasPrefix("http://localhost:"))
 
                     // curl drops Authorization when following to another host.
                     let body = try await curlBody(["-L", "-H", "Authorization: Bearer secret", url])
                     #expect(SHA256Hasher.digest(body) == layer.digest)
                     #expect(blobs.requests.count == 1)
+                    #expect(blobs.requests.first?.target.hasSuffix(signed) == true)
                     #expect(blobs.requests.first?.header("Authorization") == nil)
                     #expect(proxy.requests.allSatisfy { $0.header("Authorization") == "Bearer secret" })
 
