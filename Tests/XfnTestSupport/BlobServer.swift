@@ -48,7 +48,7 @@ public final class BlobServer: @unchecked Sendable {
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {
         let (blob, refuse): ([UInt8]?, Bool) = lock.withLock {
-            records.append(RecordedRequest(request.head))
+            records.append(RecordedRequest(request.head, connection: request.connection))
             return (blobs[request.path], refuseAuthorization)
         }
         if refuse, request.headers.contains("Authorization") {

@@ -11,9 +11,10 @@ public struct FaultRule: Sendable {
         case truncateBody(afterBytes: Int)
         /// Forwards and flips one bit pattern (XOR 0xFF) of the byte at `offset` of a successful body.
         case corruptBody(offset: Int)
-        /// Answers a successful GET with 307 to the same path on `server`, which the proxy first fills
-        /// with the bytes the registry returned. Unsuccessful answers (401, 404) pass through unchanged.
-        case redirect(to: BlobServer)
+        /// Answers a successful GET with 307 to the same path on `server` (plus `query`, for
+        /// presigned-looking URLs), which the proxy first fills with the bytes the registry returned.
+        /// Unsuccessful answers (401, 404) pass through unchanged.
+        case redirect(to: BlobServer, query: String?)
     }
 
     public var pathPattern: String
@@ -52,9 +53,10 @@ public struct FaultRule: Sendable {
         FaultRule(pathPattern: path, method: "GET", times: times, action: .corruptBody(offset: offset))
     }
 
-    /// Every blob GET is redirected to `server` (another host string: `localhost` vs `127.0.0.1`).
-    public static func redirectBlobs(to server: BlobServer, times: Int? = nil) -> FaultRule {
-        FaultRule(pathPattern: blobPath, method: "GET", times: times, action: .redirect(to: server))
+    /// Every blob GET is redirected to `server` (another host string: `localhost` vs `127.0.0.1`),
+    /// with `query` appended to the Location when given (e.g. `X-Amz-Signature=…`).
+    public static func redirectBlobs(to server: BlobServer, query: String? = nil, times: Int? = nil) -> FaultRule {
+        FaultRule(pathPattern: blobPath, method: "GET", times: times, action: .redirect(to: server, query: query))
     }
 
     func matches(_ head: HTTPHead) -> Bool {
@@ -168,7 +170,7 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     private func handle(_ head: HTTPHead, client: SocketConnection) throws -> Bool {
-        lock.withLock { records.append(RecordedRequest(head)) }
+        lock.withLock { records.append(RecordedRequest(head, connection: client.serial)) }
         if head.headers.value("Expect")?.lowercased() == "100-continue" {
             try client.write("HTTP/1.1 100 Continue\r\n\r\n")
         }
@@ -219,13 +221,12 @@ public final class FaultProxy: @unchecked Sendable {
         let succeeded = (200..<300).contains(responseHead.status)
 
         if succeeded, head.method == "GET", hasRedirectRule(for: head),
-            case .redirect(let blobServer) = claimRule(for: head, phase: .response)
+            case .redirect(let blobServer, let query) = claimRule(for: head, phase: .response)
         {
             let body = try upstream.readWholeBody(responseFraming)
-            blobServer.put(body, at: head.target)
-            let response = HTTPResponse(
-                status: 307,
-                headers: [HTTPHeader(name: "Location", value: blobServer.baseURL + head.target)])
+            blobServer.put(body, at: head.path)
+            let location = blobServer.baseURL + head.path + (query.map { "?" + $0 } ?? "")
+            let response = HTTPResponse(status: 307, headers: [HTTPHeader(name: "Location", value: location)])
             note(head, "redirect")
             try client.write(response.head(close: !keepAlive).serialized)
             return keepAlive

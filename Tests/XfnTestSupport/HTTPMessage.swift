@@ -145,6 +145,8 @@ extension SocketConnection {
 public struct HTTPRequest: Sendable {
     public let head: HTTPHead
     public let body: [UInt8]
+    /// Which client connection carried it (1 for the first accepted), to see keep-alive reuse.
+    public let connection: Int
 
     public var method: String { head.method }
     public var path: String { head.path }

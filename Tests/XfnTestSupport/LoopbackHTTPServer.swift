@@ -11,6 +11,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var open: [ObjectIdentifier: SocketConnection] = [:]
     private var stopped = false
+    private var accepted = 0
     private let acceptDone = DispatchSemaphore(value: 0)
 
     init(name: String, handle: @escaping Handler) throws {
@@ -46,12 +47,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 return
             }
             let connection = SocketConnection(fd: fd)
-            let accepted: Bool = lock.withLock {
+            let admitted: Bool = lock.withLock {
                 if stopped { return false }
+                accepted += 1
+                connection.serial = accepted
                 open[ObjectIdentifier(connection)] = connection
                 return true
             }
-            guard accepted else {
+            guard admitted else {
                 connection.close()
                 return
             }
@@ -65,6 +68,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         defer {
             _ = lock.withLock { open.removeValue(forKey: ObjectIdentifier(connection)) }
             connection.close()
+        }
+        // Clients told to skip verification (skopeo --tls-verify=false) try TLS first; answering the
+        // ClientHello at once, as Go's server does, lets them fall back to HTTP without a timeout.
+        if connection.peekByte() == 0x16 {
+            try? connection.write("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+            return
         }
         while true {
             do {
@@ -85,7 +94,7 @@ extension LoopbackHTTPServer {
                 try connection.write("HTTP/1.1 100 Continue\r\n\r\n")
             }
             let body = try connection.readWholeBody(BodyFraming.ofRequest(head))
-            let request = HTTPRequest(head: head, body: body)
+            let request = HTTPRequest(head: head, body: body, connection: connection.serial)
             let response = respond(request)
             let close = head.wantsClose
             try connection.write(response.head(close: close).serialized)

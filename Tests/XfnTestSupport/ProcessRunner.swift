@@ -58,7 +58,7 @@ public enum ProcessRunner {
             let once = ResumeOnce(continuation)
             process.terminationHandler = { _ in once.resume(returning: box.timedOut) }
             do {
-                try process.run()
+                try launchWithDefaultSignals(process)
             } catch {
                 once.resume(throwing: TestSupportError("cannot start \(path): \(error)"))
                 return
@@ -105,6 +105,29 @@ public enum ProcessRunner {
     }
 }
 
+/// Starts `process` from a fresh thread whose signal mask is empty. Foundation spawns children with
+/// the calling thread's mask, and pool threads block most signals, so a child started from one would
+/// ignore SIGTERM.
+func launchWithDefaultSignals(_ process: Process) throws {
+    let box = ProcessBox(process)
+    let outcome = LaunchOutcome()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        outcome.error = box.launch()
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    if let error = outcome.error { throw error }
+}
+
+private final class LaunchOutcome: @unchecked Sendable {
+    var error: (any Error)?
+}
+
 /// A command that exited non-zero or timed out; the message carries its stderr for the test log.
 public struct CommandFailed: Error, CustomStringConvertible, Sendable {
     public let result: ProcessResult
@@ -125,6 +148,15 @@ final class ProcessBox: @unchecked Sendable {
     init(_ process: Process) { self.process = process }
 
     var timedOut: Bool { lock.withLock { killed } }
+
+    func launch() -> (any Error)? {
+        do {
+            try process.run()
+            return nil
+        } catch {
+            return error
+        }
+    }
 
     func killForTimeout() {
         guard process.isRunning else { return }

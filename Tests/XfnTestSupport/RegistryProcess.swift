@@ -115,7 +115,8 @@ public final class RegistryProcess: @unchecked Sendable {
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { usleep(10_000) }
+            let hardDeadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < hardDeadline { usleep(10_000) }
         }
     }
 
@@ -154,7 +155,7 @@ public final class RegistryProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try launchWithDefaultSignals(process)
         } catch {
             throw TestSupportError("cannot start \(executable): \(error)",
                                    hint: "install the docker-registry package (Distribution 2.8)")

@@ -82,6 +82,8 @@ enum Loopback {
 /// called from any thread to wake that thread up, and only the owner closes the descriptor.
 final class SocketConnection: @unchecked Sendable {
     let fd: Int32
+    /// Sequence number the accepting server gave this connection (0 for outgoing ones).
+    var serial = 0
     private var buffer: [UInt8] = []
     private var start = 0
     private var isClosed = false
@@ -134,6 +136,9 @@ final class SocketConnection: @unchecked Sendable {
         if start > 0, start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
+        } else if start > 1 << 20 {
+            buffer.removeFirst(start)
+            start = 0
         }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -146,6 +151,14 @@ final class SocketConnection: @unchecked Sendable {
             buffer.append(contentsOf: chunk[0..<count])
             return true
         }
+    }
+
+    /// The next byte without consuming it; nil at end of stream (or on a read error).
+    func peekByte() -> UInt8? {
+        if buffered == 0 {
+            guard (try? fill()) == true else { return nil }
+        }
+        return buffer[start]
     }
 
     /// Up to `limit` bytes, buffered ones first; empty at end of stream.

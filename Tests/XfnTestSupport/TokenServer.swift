@@ -62,19 +62,25 @@ public final class TokenServer: @unchecked Sendable {
         self.service = service
     }
 
-    /// Generates a signing key and certificate, then listens on a free port.
+    /// Listens on a free port. Without `signingKey` it generates an RSA key and its self-signed
+    /// certificate; with one it loads the PEM key and hands the given certificate to the registry.
     public static func start(
         policy: TokenPolicy,
         issuer: String = "xfn-test-issuer",
-        service: String = "xfn-test-registry"
+        service: String = "xfn-test-registry",
+        signingKey: (keyPath: String, certificatePath: String)? = nil
     ) async throws -> TokenServer {
         let directory = try TemporaryDirectory(prefix: "xfn-token")
-        let keyPath = directory.appending("token.key")
-        let certificatePath = directory.appending("token.crt")
-        try await ProcessRunner.runChecked("openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-keyout", keyPath, "-out", certificatePath, "-subj", "/CN=\(issuer)",
-        ], timeout: .seconds(60))
+        var keyPath = directory.appending("token.key")
+        var certificatePath = directory.appending("token.crt")
+        if let signingKey {
+            (keyPath, certificatePath) = signingKey
+        } else {
+            try await ProcessRunner.runChecked("openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", keyPath, "-out", certificatePath, "-subj", "/CN=\(issuer)",
+            ], timeout: .seconds(60))
+        }
         let key = try RSASigningKey(pemFile: keyPath)
         let tokenServer = TokenServer(
             directory: directory, key: key, certificatePath: certificatePath,
@@ -91,9 +97,10 @@ public final class TokenServer: @unchecked Sendable {
         policy: TokenPolicy,
         issuer: String = "xfn-test-issuer",
         service: String = "xfn-test-registry",
+        signingKey: (keyPath: String, certificatePath: String)? = nil,
         _ body: (TokenServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(policy: policy, issuer: issuer, service: service)
+        let server = try await start(policy: policy, issuer: issuer, service: service, signingKey: signingKey)
         defer { server.stop() }
         return try await body(server)
     }

@@ -97,19 +97,21 @@ struct FaultProxyTests {
     func redirectToBlobServer() async throws {
         try await withSeededRegistry { registry, image, _ in
             try await BlobServer.with { blobs in
-                try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs)]) { proxy in
+                let signed = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc"
+                try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs, query: signed)]) { proxy in
                     let layer = image.layers[0]
                     let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(layer.digest)"
                     let redirect = try await curlHead(["-H", "Authorization: Bearer secret", url])
                     #expect(redirect.status == 307)
                     let location = try #require(redirect.headers.value("Location"))
-                    #expect(location == "\(blobs.baseURL)/v2/lab/img/blobs/\(layer.digest)")
+                    #expect(location == "\(blobs.baseURL)/v2/lab/img/blobs/\(layer.digest)?\(signed)")
                     #expect(location.hasPrefix("http://localhost:"))
 
                     // curl drops Authorization when following to another host.
                     let body = try await curlBody(["-L", "-H", "Authorization: Bearer secret", url])
                     #expect(SHA256Hasher.digest(body) == layer.digest)
                     #expect(blobs.requests.count == 1)
+                    #expect(blobs.requests.first?.target.hasSuffix(signed) == true)
                     #expect(blobs.requests.first?.header("Authorization") == nil)
                     #expect(proxy.requests.allSatisfy { $0.header("Authorization") == "Bearer secret" })
 
@@ -135,14 +137,90 @@ struct FaultProxyTests {
         }
     }
 
-    @Test("skopeo pushes and pulls through the proxy while it injects retryable faults")
+    @Test("client connections stay alive across forwarded and injected answers")
+    func keepAlive() async throws {
+        try await withSeededRegistry { registry, image, _ in
+            let rule = FaultRule.tooManyRequests(path: FaultRule.blobPath, times: 1)
+            try await FaultProxy.with(upstream: registry, rules: [rule]) { proxy in
+                let url = "\(proxy.baseURL)/v2/lab/img/blobs/\(image.configDigest)"
+                let result = try await ProcessRunner.runChecked(
+                    "curl", ["-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} ",
+                             url, url, "\(proxy.baseURL)/v2/"])
+                #expect(result.stdoutText == "429 200 200 ")
+                #expect(proxy.requests.count == 3)
+                #expect(Set(proxy.requests.map(\.connection)).count == 1, "curl reused one connection")
+            }
+        }
+    }
+
+    @Test("a chunked upload body is forwarded intact")
+    func chunkedUpload() async throws {
+        try await withSeededRegistry { registry, _, _ in
+            try await FaultProxy.with(upstream: registry) { proxy in
+                try await TemporaryDirectory.with { scratch in
+                    var payload = Data()
+                    for index in 0..<5000 { payload.append(contentsOf: Array("line \(index)\n".utf8)) }
+                    let file = try scratch.write(payload, to: "payload")
+                    let digest = SHA256Hasher.digest(payload)
+                    let started = try await curlHead(["-X", "POST", "\(proxy.baseURL)/v2/lab/up/blobs/uploads/"])
+                    #expect(started.status == 202)
+                    let location = try #require(started.headers.value("Location"))
+                    #expect(location.hasPrefix(proxy.baseURL), "the registry builds URLs from the forwarded Host")
+                    let patched = try await curlHead([
+                        "-X", "PATCH", "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: application/octet-stream",
+                        "--data-binary", "@\(file)", location,
+                    ])
+                    #expect(patched.status == 202)
+                    let next = try #require(patched.headers.value("Location"))
+                    let separator = next.contains("?") ? "&" : "?"
+                    let finished = try await curlHead(["-X", "PUT", "\(next)\(separator)digest=\(digest)"])
+                    #expect(finished.status == 201)
+                    #expect(proxy.requests.contains { $0.method == "PATCH" && $0.header("Transfer-Encoding") == "chunked" })
+                    #expect(try await curlBody(["\(registry.baseURL)/v2/lab/up/blobs/\(digest)"]) == payload)
+                }
+            }
+        }
+    }
+
+    @Test("skopeo pushes and inspects through the proxy, which forwards verbatim")
     func skopeoThroughProxy() async throws {
         try await withSeededRegistry { registry, image, builder in
             try await FaultProxy.with(upstream: registry) { proxy in
                 try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: "\(proxy.host)/lab/copy:v1", tlsVerify: false)
                 #expect(proxy.requests.contains { $0.method == "PUT" && $0.path == "/v2/lab/copy/manifests/v1" })
+                #expect(proxy.requests.contains { $0.method == "PATCH" })
                 let raw = try await Skopeo.inspectData("\(proxy.host)/lab/copy:v1", transport: .init(tlsVerify: false), raw: true)
                 #expect(SHA256Hasher.digest(raw) == image.manifestDigest)
+                #expect(proxy.injectedFaults.isEmpty)
+            }
+        }
+    }
+
+    @Test("a token-auth pull through the proxy follows blob redirects without sending the token there")
+    func tokenPullWithRedirects() async throws {
+        try await TemporaryDirectory.with { scratch in
+            let builder = try OCIImageBuilder(layoutPath: scratch.appending("layout"))
+            let image = try builder.addImage(TestImage(layers: [.random(size: 10_000), .random(size: 20_000)]), tag: "v1")
+            let creds = RegistryCredentials(username: "xfn", password: "s3cret")
+            try await TokenServer.with(policy: .users(["xfn": "s3cret"])) { tokens in
+                try await RegistryProcess.with(auth: .token(tokens)) { registry in
+                    try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: registry, repository: "lab/r", creds: creds)
+                    try await BlobServer.with { blobs in
+                        try await FaultProxy.with(upstream: registry, rules: [.redirectBlobs(to: blobs)]) { proxy in
+                            try await Skopeo.pull("\(proxy.host)/lab/r:v1", toLayout: scratch.appending("pulled"), tag: "v1",
+                                                  transport: .init(creds: creds, tlsVerify: false))
+                            let wanted = Set(image.layers.map { "/v2/lab/r/blobs/\($0.digest)" } + ["/v2/lab/r/blobs/\(image.configDigest)"])
+                            #expect(Set(blobs.requests.map(\.path)) == wanted)
+                            #expect(blobs.requests.allSatisfy { $0.header("Authorization") == nil })
+                            #expect(proxy.injectedFaults.filter { $0.kind == "redirect" }.count == wanted.count)
+                            #expect(proxy.requests.contains { $0.header("Authorization")?.hasPrefix("Bearer ") == true })
+                            for layer in image.layers {
+                                let pulled = scratch.appending("pulled/blobs/sha256/\(layer.digest.hex)")
+                                #expect(try SHA256Hasher.digest(fileAt: pulled).digest == layer.digest)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

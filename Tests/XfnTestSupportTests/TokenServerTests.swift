@@ -70,6 +70,37 @@ struct TokenServerTests {
         }
     }
 
+    @Test("a key loaded from PEM signs tokens whose kid matches an independent libtrust computation")
+    func loadedKey() async throws {
+        try await TemporaryDirectory.with { scratch in
+            let key = scratch.appending("k.pem")
+            let cert = scratch.appending("k.crt")
+            try await ProcessRunner.runChecked("openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", key, "-out", cert,
+                "-subj", "/CN=loaded",
+            ])
+            let script = "openssl pkey -in \"$1\" -pubout -outform DER | openssl dgst -sha256 -binary | head -c 30 | base32 -w0"
+            let encoded = try await ProcessRunner.runChecked("sh", ["-c", script, "sh", key]).stdoutText
+                .replacingOccurrences(of: "=", with: "")
+            var groups: [String] = []
+            var rest = Substring(encoded)
+            while !rest.isEmpty {
+                groups.append(String(rest.prefix(4)))
+                rest = rest.dropFirst(4)
+            }
+            try await TokenServer.with(policy: .users(["u": "p"]), signingKey: (key, cert)) { tokens in
+                #expect(tokens.keyID == groups.joined(separator: ":"))
+                #expect(tokens.certificatePath == cert)
+                try await RegistryProcess.with(auth: .token(tokens)) { registry in
+                    let answer = try ValueJSON.parse(try await curlBody(["-u", "u:p", "\(tokens.realm)?service=\(tokens.service)"]))
+                    let token = try #require(answer["token"]?.stringValue)
+                    #expect(try await curlStatus(["-H", "Authorization: Bearer \(token)", "\(registry.baseURL)/v2/"]) == "200")
+                }
+            }
+            #expect(FileManager.default.fileExists(atPath: key), "a loaded key is the caller's and stays")
+        }
+    }
+
     @Test("the OAuth2 endpoint answers 404 when off and honours the refresh-token policy when on")
     func oauth() async throws {
         try await TokenServer.with(policy: .users(["xfn": "s3cret"])) { tokens in
