@@ -54,6 +54,9 @@ let package = Package(
                 dependencies: ["XfnCore", "XfnOCI", "COpenSSL", "CArchive"],
                 path: "Tests/XfnTestSupport", swiftSettings: strict),
         .testTarget(name: "XfnTestSupportTests", dependencies: ["XfnTestSupport"], swiftSettings: strict),
+        // Serves the example and benchmark images for scripts/demo and scripts/bench.
+        .executableTarget(name: "xfn-fixtures", dependencies: ["XfnTestSupport", "XfnCore"],
+                          path: "Tests/Fixtures", swiftSettings: strict),
         .testTarget(name: "XfnCoreTests", dependencies: ["XfnCore"], swiftSettings: strict),
         .testTarget(name: "XfnOCITests", dependencies: ["XfnOCI"], swiftSettings: strict),
         .testTarget(name: "XfnHTTPTests", dependencies: ["XfnHTTP", "XfnTestSupport"], swiftSettings: strict),
