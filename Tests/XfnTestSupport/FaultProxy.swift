@@ -75,6 +75,7 @@ public struct FaultRule: Sendable {
 
     func matches(_ head: HTTPHead) -> Bool {
         if let method, method != head.method { return false }
+        // The proxy validated the pattern when the rule was added.
         guard let regex = try? NSRegularExpression(pattern: pathPattern) else { return false }
         let path = head.path
         return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
@@ -107,6 +108,7 @@ public final class FaultProxy: @unchecked Sendable {
 
     public init(upstreamPort: UInt16, rules: [FaultRule] = []) throws {
         self.upstreamPort = upstreamPort
+        try rules.forEach(Self.validate)
         self.rules = rules.map { ($0, $0.times) }
         server = try LoopbackHTTPServer(name: "fault-proxy") { [weak self] head, connection in
             guard let self else { return false }
@@ -134,7 +136,18 @@ public final class FaultProxy: @unchecked Sendable {
     public func stop() { server?.stop() }
 
     /// Adds a rule; it applies to requests arriving from now on.
-    public func add(_ rule: FaultRule) { lock.withLock { rules.append((rule, rule.times)) } }
+    public func add(_ rule: FaultRule) throws {
+        try Self.validate(rule)
+        lock.withLock { rules.append((rule, rule.times)) }
+    }
+
+    private static func validate(_ rule: FaultRule) throws {
+        do {
+            _ = try NSRegularExpression(pattern: rule.pathPattern)
+        } catch {
+            throw TestSupportError("fault rule path pattern '\(rule.pathPattern)' is not a regular expression: \(error)")
+        }
+    }
 
     public func removeAllRules() { lock.withLock { rules.removeAll() } }
 

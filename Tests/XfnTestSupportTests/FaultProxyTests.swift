@@ -64,6 +64,10 @@ struct FaultProxyTests {
                 #expect(try await curlStatus(["-H", "Accept: \(OCIMediaType.manifest)", "\(proxy.baseURL)/v2/lab/img/manifests/v1"]) == "200")
                 #expect(ContinuousClock.now - start >= .milliseconds(700))
                 #expect(proxy.injectedFaults.map(\.kind) == ["drop", "delay"])
+
+                #expect(throws: TestSupportError.self) { try proxy.add(FaultRule(pathPattern: "(", action: .dropConnection)) }
+                try proxy.add(.unavailable(path: "^/v2/$"))
+                #expect(try await curlStatus(["\(proxy.baseURL)/v2/"]) == "503")
             }
         }
     }
