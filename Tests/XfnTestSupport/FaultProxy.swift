@@ -7,6 +7,10 @@ public struct FaultRule: Sendable {
     public enum Action: Sendable {
         /// Answers with this status instead of forwarding (the body is a registry-style JSON error).
         case respond(status: Int, retryAfter: String?)
+        /// Waits this long before forwarding, for timeouts and slow-peer behaviour.
+        case delay(milliseconds: Int)
+        /// Reads the request and closes the connection without answering.
+        case dropConnection
         /// Forwards, then hangs up after `afterBytes` bytes of a successful response body.
         case truncateBody(afterBytes: Int)
         /// Forwards and flips one bit pattern (XOR 0xFF) of the byte at `offset` of a successful body.
@@ -44,6 +48,16 @@ public struct FaultRule: Sendable {
         FaultRule(pathPattern: path, method: method, times: times, action: .respond(status: 503, retryAfter: nil))
     }
 
+    /// Holds matching requests for `milliseconds` before forwarding them.
+    public static func delay(path: String, milliseconds: Int, times: Int? = 1) -> FaultRule {
+        FaultRule(pathPattern: path, times: times, action: .delay(milliseconds: milliseconds))
+    }
+
+    /// Closes the connection without any answer, `times` times.
+    public static func dropConnection(path: String, method: String? = nil, times: Int = 1) -> FaultRule {
+        FaultRule(pathPattern: path, method: method, times: times, action: .dropConnection)
+    }
+
     /// Cuts the connection once after `afterBytes` body bytes, so the client has to resume with `Range`.
     public static func cutBody(path: String = blobPath, afterBytes: Int, times: Int = 1) -> FaultRule {
         FaultRule(pathPattern: path, method: "GET", times: times, action: .truncateBody(afterBytes: afterBytes))
@@ -61,6 +75,7 @@ public struct FaultRule: Sendable {
 
     func matches(_ head: HTTPHead) -> Bool {
         if let method, method != head.method { return false }
+        // The proxy validated the pattern when the rule was added.
         guard let regex = try? NSRegularExpression(pattern: pathPattern) else { return false }
         let path = head.path
         return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
@@ -71,7 +86,7 @@ public struct FaultRule: Sendable {
 public struct InjectedFault: Sendable {
     public let method: String
     public let path: String
-    /// "429", "503", "truncate", "corrupt", "redirect".
+    /// The status for injected answers ("429", "503"), else "delay", "drop", "truncate", "corrupt", "redirect".
     public let kind: String
 }
 
@@ -93,6 +108,7 @@ public final class FaultProxy: @unchecked Sendable {
 
     public init(upstreamPort: UInt16, rules: [FaultRule] = []) throws {
         self.upstreamPort = upstreamPort
+        try rules.forEach(Self.validate)
         self.rules = rules.map { ($0, $0.times) }
         server = try LoopbackHTTPServer(name: "fault-proxy") { [weak self] head, connection in
             guard let self else { return false }
@@ -120,7 +136,18 @@ public final class FaultProxy: @unchecked Sendable {
     public func stop() { server?.stop() }
 
     /// Adds a rule; it applies to requests arriving from now on.
-    public func add(_ rule: FaultRule) { lock.withLock { rules.append((rule, rule.times)) } }
+    public func add(_ rule: FaultRule) throws {
+        try Self.validate(rule)
+        lock.withLock { rules.append((rule, rule.times)) }
+    }
+
+    private static func validate(_ rule: FaultRule) throws {
+        do {
+            _ = try NSRegularExpression(pattern: rule.pathPattern)
+        } catch {
+            throw TestSupportError("fault rule path pattern '\(rule.pathPattern)' is not a regular expression: \(error)")
+        }
+    }
 
     public func removeAllRules() { lock.withLock { rules.removeAll() } }
 
@@ -146,7 +173,10 @@ public final class FaultProxy: @unchecked Sendable {
             for index in rules.indices {
                 let (rule, remaining) = rules[index]
                 if let remaining, remaining <= 0 { continue }
-                let rulePhase: Phase = if case .respond = rule.action { .request } else { .response }
+                let rulePhase: Phase = switch rule.action {
+                case .respond, .delay, .dropConnection: .request
+                case .truncateBody, .corruptBody, .redirect: .response
+                }
                 guard rulePhase == phase, rule.matches(head) else { continue }
                 if let remaining { rules[index].remaining = remaining - 1 }
                 return rule.action
@@ -177,7 +207,19 @@ public final class FaultProxy: @unchecked Sendable {
         let requestFraming = BodyFraming.ofRequest(head)
         let keepAlive = !head.wantsClose
 
-        if case .respond(let status, let retryAfter) = claimRule(for: head, phase: .request) {
+        var requestFault = claimRule(for: head, phase: .request)
+        if case .delay(let milliseconds) = requestFault {
+            note(head, "delay")
+            Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
+            requestFault = claimRule(for: head, phase: .request)
+        }
+        if case .dropConnection = requestFault {
+            try client.readBody(requestFraming) { _, _ in true }
+            note(head, "drop")
+            client.shutdown()
+            return false
+        }
+        if case .respond(let status, let retryAfter) = requestFault {
             try client.readBody(requestFraming) { _, _ in true }
             var response = HTTPResponse.json(status, Self.errorBody(status))
             if let retryAfter { response.headers.append(HTTPHeader(name: "Retry-After", value: retryAfter)) }

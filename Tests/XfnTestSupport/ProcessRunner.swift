@@ -1,4 +1,5 @@
 import Foundation
+import XfnCore
 
 /// What a finished command left behind.
 public struct ProcessResult: Sendable {
@@ -71,8 +72,8 @@ public enum ProcessRunner {
         return ProcessResult(
             command: command,
             status: process.terminationStatus,
-            stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
-            stderr: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(),
+            stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
+            stderr: try Data(contentsOf: URL(fileURLWithPath: errPath)),
             timedOut: killedForTimeout)
     }
 
@@ -128,15 +129,17 @@ private final class LaunchOutcome: @unchecked Sendable {
     var error: (any Error)?
 }
 
-/// A command that exited non-zero or timed out; the message carries its stderr for the test log.
-public struct CommandFailed: Error, CustomStringConvertible, Sendable {
+/// A command that exited non-zero or timed out; the message carries its output for the test log.
+public struct CommandFailed: XfnError {
     public let result: ProcessResult
 
-    public var description: String {
+    public var message: String {
         let what = result.timedOut ? "timed out" : "exited \(result.status)"
         let output = (result.stderrText + result.stdoutText).trimmingCharacters(in: .whitespacesAndNewlines)
         return "\(result.command.joined(separator: " ")) \(what): \(output.suffix(2000))"
     }
+
+    public var hint: String? { nil }
 }
 
 /// Lets the timeout timer and the termination handler share the process safely.

@@ -40,6 +40,8 @@ final class TarWriter {
         self.path = path
         if rawGzip {
             archive_write_add_filter_gzip(archive)
+            // Fixture layers are mostly random bytes; the fastest level keeps big images cheap to build.
+            archive_write_set_filter_option(archive, "gzip", "compression-level", "1")
             archive_write_set_format_raw(archive)
         } else {
             archive_write_set_format_pax_restricted(archive)

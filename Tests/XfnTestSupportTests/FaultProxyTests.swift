@@ -52,6 +52,26 @@ struct FaultProxyTests {
         }
     }
 
+    @Test("dropped connections get no answer and delayed requests arrive late")
+    func dropAndDelay() async throws {
+        try await withSeededRegistry { registry, _, _ in
+            let rules: [FaultRule] = [.dropConnection(path: "^/v2/$"), .delay(path: "^/v2/lab/", milliseconds: 700)]
+            try await FaultProxy.with(upstream: registry, rules: rules) { proxy in
+                let dropped = try await ProcessRunner.run("curl", ["-s", "--max-time", "10", "\(proxy.baseURL)/v2/"])
+                #expect(dropped.status == 52, "curl: empty reply from server")
+                #expect(try await curlStatus(["\(proxy.baseURL)/v2/"]) == "200")
+                let start = ContinuousClock.now
+                #expect(try await curlStatus(["-H", "Accept: \(OCIMediaType.manifest)", "\(proxy.baseURL)/v2/lab/img/manifests/v1"]) == "200")
+                #expect(ContinuousClock.now - start >= .milliseconds(700))
+                #expect(proxy.injectedFaults.map(\.kind) == ["drop", "delay"])
+
+                #expect(throws: TestSupportError.self) { try proxy.add(FaultRule(pathPattern: "(", action: .dropConnection)) }
+                try proxy.add(.unavailable(path: "^/v2/$"))
+                #expect(try await curlStatus(["\(proxy.baseURL)/v2/"]) == "503")
+            }
+        }
+    }
+
     @Test("a body cut after K bytes can be resumed with Range through the proxy")
     func cutAndResume() async throws {
         try await withSeededRegistry { registry, image, builder in
