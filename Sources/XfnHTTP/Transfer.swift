@@ -69,6 +69,8 @@ final class Transfer: @unchecked Sendable {
             set(CURLOPT_TIMEOUT_MS, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
         }
         set(CURLOPT_USERAGENT, settings.userAgent)
+        // Large reads: a 16 KiB default means a write and a hash call per 16 KiB of every layer.
+        set(CURLOPT_BUFFERSIZE, 512 * 1024)
         xfn_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
 
         switch request.method {

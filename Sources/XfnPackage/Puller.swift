@@ -139,16 +139,28 @@ public struct Puller: Sendable {
             progress?(.finished(id: id, cached: true))
             return false
         }
-        let writer = try store.ingest(blob, progress: progress)
+        var writer = try await BlockingIO.run { [store, progress] in try store.ingest(blob, progress: progress) }
+        let resumed = writer.bytesWritten > 0
+        do {
+            try await download(blob, of: reference, into: writer)
+        } catch let error as StoreError where error.kind == .digestMismatch && resumed {
+            // Bytes kept from an earlier, interrupted pull may themselves have been bad: start over once.
+            progress?(.note("\(blob.digest.short): resumed download did not verify; downloading it again"))
+            writer = try await BlockingIO.run { [store, progress] in try store.ingest(blob, progress: progress) }
+            try await download(blob, of: reference, into: writer)
+        }
+        progress?(.finished(id: id, cached: false))
+        return true
+    }
+
+    private func download(_ blob: Descriptor, of reference: Reference, into writer: IngestWriter) async throws {
         do {
             try await registry.fetchBlob(reference, descriptor: blob, into: writer)
-            try store.commit(writer)
         } catch let error as StoreError where error.kind == .sizeExceeded {
             store.discard(writer)
             throw error
         }
-        progress?(.finished(id: id, cached: false))
-        return true
+        try await BlockingIO.run { [store] in try store.commit(writer) }
     }
 
     static func label(_ blob: Descriptor) -> String {

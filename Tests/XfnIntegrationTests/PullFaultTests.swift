@@ -36,7 +36,8 @@ import XfnTestSupport
     }
 
     @Test func resumesABrokenBlobWithRange() async throws {
-        try await withProxiedImage(layerSizes: [1_500_000], rules: [.cutBody(afterBytes: 300_000, times: 1)]) { proxy, xfn, built, reference in
+        try await withProxiedImage(layerSizes: [1_500_000], rules: []) { proxy, xfn, built, reference in
+            try proxy.add(.cutBody(path: built.layers[0].digest.hex, afterBytes: 300_000, times: 1))
             let result = try await xfn.pull([reference], ["--plain-http", proxy.host, "-v"])
             #expect(result.status == 0, "\(result.stderrText)")
             let ranged = proxy.requests.filter { $0.header("Range") != nil }
@@ -48,8 +49,24 @@ import XfnTestSupport
         }
     }
 
+    @Test func badBytesLeftByAnEarlierPullAreReplaced() async throws {
+        try await withProxiedImage(layerSizes: [500_000], rules: []) { proxy, xfn, built, reference in
+            // An earlier, interrupted pull left 4 KB in the ingest area that do not belong to the blob.
+            let partial = xfn.cacheDirectory + "/ingest/" + built.layers[0].digest.hex
+            try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+            try Data((0..<4096).map { _ in UInt8.random(in: 0...255) }).write(to: URL(fileURLWithPath: partial + "/data"))
+            let result = try await xfn.pull([reference], ["--plain-http", proxy.host])
+            #expect(result.status == 0, "\(result.stderrText)")
+            let ranged = proxy.requests.filter { $0.header("Range") == "bytes=4096-" }
+            #expect(ranged.count == 1, "the partial download was not resumed first")
+            let layer = built.layers[0].digest
+            #expect(try SHA256Hasher.digest(fileAt: xfn.cacheDirectory + "/blobs/sha256/" + layer.hex).digest == layer)
+        }
+    }
+
     @Test func corruptBlobIsRejectedAndNothingIsCommitted() async throws {
-        try await withProxiedImage(rules: [.corruptBody(offset: 1000, times: nil)]) { proxy, xfn, built, reference in
+        try await withProxiedImage(rules: []) { proxy, xfn, built, reference in
+            try proxy.add(.corruptBody(path: built.layers[0].digest.hex, offset: 1000, times: nil))
             let result = try await xfn.pull([reference], ["--plain-http", proxy.host])
             #expect(result.status == 3)
             #expect(result.stderrText.contains("does not match its digest"), "\(result.stderrText)")
