@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "XfnRegistryTests", dependencies: ["XfnRegistry", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnStoreTests", dependencies: ["XfnStore", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnArchiveTests", dependencies: ["XfnArchive", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnPackageTests", dependencies: ["XfnPackage", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
         .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),
         .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML"], swiftSettings: strict),
