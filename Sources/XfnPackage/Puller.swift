@@ -112,6 +112,10 @@ public struct Puller: Sendable {
                 missing.append(blob)
             }
         }
+        // Announce every download before the first starts, so totals are right from the first redraw.
+        for blob in missing {
+            progress?(.started(id: blob.digest.description, label: Self.label(blob), totalBytes: blob.size))
+        }
         if !missing.isEmpty, offline { throw PackageError.offlineMiss("\(missing.count) blob(s) of \(reference)") }
         var downloaded = 0
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -132,7 +136,6 @@ public struct Puller: Sendable {
     /// Downloads one blob under its lock; false when another process committed it while we waited.
     private func fetchBlob(_ blob: Descriptor, of reference: Reference) async throws -> Bool {
         let id = blob.digest.description
-        progress?(.started(id: id, label: Self.label(blob), totalBytes: blob.size))
         let lock = try await store.lock(blob.digest)
         defer { withExtendedLifetime(lock) {} }
         if store.hasBlob(blob) {

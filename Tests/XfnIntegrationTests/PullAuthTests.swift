@@ -32,6 +32,19 @@ import XfnTestSupport
         }
     }
 
+    @Test func insecureSkipTLSVerifyIsPerHost() async throws {
+        try await RegistryProcess.with(tls: true) { registry in
+            let built = try await Fixtures.pushImage(to: registry, repository: "lab/selfsigned", layerSizes: [1000])
+            let xfn = try XfnProcess()
+            let reference = "\(registry.host)/lab/selfsigned:v1"
+            let otherHost = try await xfn.pull([reference], ["--insecure-skip-tls-verify", "127.0.0.2"])
+            #expect(otherHost.status == 3)
+            let result = try await xfn.pull([reference], ["--insecure-skip-tls-verify", "127.0.0.1"])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText == "\(reference)@\(built.manifestDigest)\n")
+        }
+    }
+
     @Test func wrongPasswordNamesTheSourceAndHidesTheSecret() async throws {
         try await RegistryProcess.with(auth: .htpasswd(users: ["xfn": "right"]), tls: true) { registry in
             let xfn = try XfnProcess()
