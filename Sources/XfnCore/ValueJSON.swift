@@ -59,7 +59,8 @@ public enum ValueJSON {
     /// Shortest text that reads back as the same double; whole numbers keep no fraction, as Go writes them.
     public static func formatDouble(_ d: Double) -> String {
         guard d.isFinite else { return d.isNaN ? "NaN" : (d < 0 ? "-Inf" : "+Inf") }
-        if d == d.rounded(), abs(d) < 1e21 { return String(Int64(d)) }
+        // Whole numbers inside Int64's range print without a fraction; beyond it Int64(d) would trap.
+        if d == d.rounded(), abs(d) < 9.2e18 { return String(Int64(d)) }
         return "\(d)"
     }
 

@@ -32,6 +32,12 @@ import Testing
         #expect(throws: ValueJSON.SyntaxError.self) { try ValueJSON.parse(text) }
     }
 
+    @Test func largeWholeDoublesDoNotTrap() {
+        #expect(ValueJSON.serialize(.double(1e20)) == "1e+20")
+        #expect(ValueJSON.serialize(.double(3)) == "3")
+        #expect(ValueJSON.serialize(.double(-2.5)) == "-2.5")
+    }
+
     @Test func objectEqualityIgnoresOrder() {
         let a: Value = ["x": 1, "y": 2]
         let b: Value = ["y": 2, "x": 1]
