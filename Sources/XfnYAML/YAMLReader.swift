@@ -1,0 +1,255 @@
+import Foundation
+import XfnCore
+
+/// Reads YAML streams into `Value` documents with the position of every field.
+public enum YAMLReader {
+    public struct Options: Sendable {
+        /// Most nodes a document may hold once aliases are expanded; a "billion laughs" document is
+        /// refused as soon as its count passes this, before anything is built.
+        public var maximumNodes: Int
+        /// Deepest nesting accepted; deeper documents would exhaust the stack.
+        public var maximumDepth: Int
+
+        public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512) {
+            self.maximumNodes = maximumNodes
+            self.maximumDepth = maximumDepth
+        }
+    }
+
+    /// Every non-empty document of the stream, in order.
+    public static func read(_ text: String, file: String, options: Options = Options()) throws -> [YAMLDocument] {
+        try read(bytes: Array(text.utf8), file: file, options: options)
+    }
+
+    public static func read(_ data: Data, file: String, options: Options = Options()) throws -> [YAMLDocument] {
+        try read(bytes: Array(data), file: file, options: options)
+    }
+
+    /// Reads a file off the cooperative thread pool; large CRD files take a while to parse.
+    public static func read(contentsOf url: URL, options: Options = Options()) async throws -> [YAMLDocument] {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do {
+                    let data: Data
+                    do {
+                        data = try Data(contentsOf: url)
+                    } catch {
+                        let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(ENOENT)
+                        throw FileError(path: url.path, operation: "read", code: Int32(code))
+                    }
+                    continuation.resume(returning: try read(data, file: url.path, options: options))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static func read(bytes: [UInt8], file: String, options: Options) throws -> [YAMLDocument] {
+        var builder = DocumentBuilder(parser: LibYAMLParser(bytes: bytes, file: file), file: file, options: options)
+        return try builder.readStream()
+    }
+}
+
+private struct DocumentBuilder {
+    let parser: LibYAMLParser
+    let file: String
+    let options: YAMLReader.Options
+    var positions = PositionTable()
+    /// Each anchor's value and how many nodes it stands for, so aliases are counted without expanding them.
+    var anchors: [String: (value: Value, nodes: Int)] = [:]
+    var nodes = 0
+
+    init(parser: LibYAMLParser, file: String, options: YAMLReader.Options) {
+        self.parser = parser
+        self.file = file
+        self.options = options
+    }
+
+    mutating func readStream() throws -> [YAMLDocument] {
+        var documents: [YAMLDocument] = []
+        var index = 0
+        while true {
+            let event = try parser.next()
+            switch event.kind {
+            case .streamStart:
+                continue
+            case .streamEnd:
+                return documents
+            case .documentStart:
+                positions = PositionTable()
+                anchors = [:]
+                nodes = 0
+                let first = try parser.next()
+                let (value, _) = try node(first, path: .root, depth: 0)
+                let end = try parser.next()
+                guard case .documentEnd = end.kind else {
+                    throw YAMLError(kind: .syntax, file: file, position: end.start, reason: "expected the end of the document")
+                }
+                // Kubernetes tools skip documents that hold nothing (a lone `---`, only comments).
+                if !value.isNull {
+                    documents.append(YAMLDocument(value: value, positions: positions, index: index, file: file))
+                }
+                index += 1
+            default:
+                throw YAMLError(kind: .syntax, file: file, position: event.start, reason: "unexpected event between documents")
+            }
+        }
+    }
+
+    private mutating func count(_ added: Int, at position: SourcePosition) throws {
+        nodes += added
+        if nodes > options.maximumNodes {
+            throw YAMLError(kind: .aliasLimit, file: file, position: position,
+                            reason: "document expands to more than \(options.maximumNodes) nodes (alias expansion)")
+        }
+    }
+
+    /// Builds the node that starts with `event`; returns it and the number of nodes it holds.
+    private mutating func node(_ event: YAMLEvent, path: FieldPath, depth: Int, record: Bool = true) throws -> (Value, Int) {
+        guard depth <= options.maximumDepth else {
+            throw YAMLError(kind: .tooDeep, file: file, position: event.start,
+                            reason: "nesting deeper than \(options.maximumDepth) levels")
+        }
+        if record, positions[path] == nil { positions[path] = event.start }
+        switch event.kind {
+        case .alias(let anchor):
+            guard let target = anchors[anchor] else {
+                throw YAMLError(kind: .unknownAnchor, file: file, position: event.start, reason: "unknown anchor '\(anchor)' referenced")
+            }
+            try count(target.nodes, at: event.start)
+            return (target.value, target.nodes)
+        case .scalar(let text, let tag, let plain):
+            try count(1, at: event.start)
+            let value = try scalar(text, tag: tag, plain: plain, at: event.start)
+            if let anchor = event.anchor { anchors[anchor] = (value, 1) }
+            return (value, 1)
+        case .sequenceStart:
+            try count(1, at: event.start)
+            var items: [Value] = []
+            var total = 1
+            while true {
+                let next = try parser.next()
+                if case .sequenceEnd = next.kind { break }
+                let (item, n) = try node(next, path: path.index(items.count), depth: depth + 1, record: record)
+                items.append(item)
+                total += n
+            }
+            let value = Value.array(items)
+            if let anchor = event.anchor { anchors[anchor] = (value, total) }
+            return (value, total)
+        case .mappingStart:
+            try count(1, at: event.start)
+            var object = ValueObject()
+            var keyPositions: [String: SourcePosition] = [:]
+            var merged: [ValueObject] = []
+            var total = 1
+            while true {
+                let keyEvent = try parser.next()
+                if case .mappingEnd = keyEvent.kind { break }
+                let key: String
+                var isMerge = false
+                switch keyEvent.kind {
+                case .scalar(let text, let tag, let plain):
+                    if plain, tag == nil, text == "<<" {
+                        isMerge = true
+                        key = text
+                    } else {
+                        key = ScalarResolver.keyText(try scalar(text, tag: tag, plain: plain, at: keyEvent.start), raw: text)
+                    }
+                case .alias(let anchor):
+                    guard let target = anchors[anchor] else {
+                        throw YAMLError(kind: .unknownAnchor, file: file, position: keyEvent.start, reason: "unknown anchor '\(anchor)' referenced")
+                    }
+                    guard let text = Self.scalarText(target.value) else {
+                        throw YAMLError(kind: .invalidKey, file: file, position: keyEvent.start, reason: "a mapping key must be a scalar")
+                    }
+                    key = text
+                default:
+                    throw YAMLError(kind: .invalidKey, file: file, position: keyEvent.start, reason: "a mapping key must be a scalar")
+                }
+                let valueEvent = try parser.next()
+                if isMerge {
+                    let (source, n) = try node(valueEvent, path: path, depth: depth + 1, record: false)
+                    total += n
+                    switch source {
+                    case .object(let o): merged.append(o)
+                    case .array(let list):
+                        for element in list {
+                            guard case .object(let o) = element else {
+                                throw YAMLError(kind: .syntax, file: file, position: valueEvent.start, reason: "map merge requires a mapping or a list of mappings")
+                            }
+                            merged.append(o)
+                        }
+                    default:
+                        throw YAMLError(kind: .syntax, file: file, position: valueEvent.start, reason: "map merge requires a mapping or a list of mappings")
+                    }
+                    continue
+                }
+                if let first = keyPositions[key] {
+                    throw YAMLError(kind: .duplicateKey(first: first), file: file, position: keyEvent.start,
+                                    reason: "mapping key \"\(key)\" already defined at line \(first.line) column \(first.column)")
+                }
+                keyPositions[key] = keyEvent.start
+                let childPath = path.child(key)
+                if record { positions[childPath] = keyEvent.start }
+                let (value, n) = try node(valueEvent, path: childPath, depth: depth + 1, record: record)
+                object[key] = value
+                total += n
+            }
+            // Explicit keys win over merged ones; earlier merge sources win over later ones.
+            for source in merged {
+                for (key, value) in source where !object.contains(key) { object[key] = value }
+            }
+            let value = Value.object(object)
+            if let anchor = event.anchor { anchors[anchor] = (value, total) }
+            return (value, total)
+        default:
+            throw YAMLError(kind: .syntax, file: file, position: event.start, reason: "unexpected event in a node")
+        }
+    }
+
+    private static func scalarText(_ value: Value) -> String? {
+        switch value {
+        case .string(let s): s
+        case .bool, .int, .double, .null: ScalarResolver.keyText(value, raw: "")
+        default: nil
+        }
+    }
+
+    private func scalar(_ text: String, tag: String?, plain: Bool, at position: SourcePosition) throws -> Value {
+        guard let tag, tag != "!" else {
+            return plain && tag == nil ? ScalarResolver.resolvePlain(text) : .string(text)
+        }
+        let short = tag.hasPrefix("tag:yaml.org,2002:") ? String(tag.dropFirst("tag:yaml.org,2002:".count)) : tag
+        func bad(_ kind: String) -> YAMLError {
+            YAMLError(kind: .badTag, file: file, position: position, reason: "cannot decode \(GoFormat.quote(text)) as !!\(kind)")
+        }
+        switch short {
+        case "str", "binary", "timestamp":
+            return .string(text)
+        case "null":
+            guard ScalarResolver.resolvePlain(text).isNull else { throw bad(short) }
+            return .null
+        case "bool":
+            guard case .bool(let b) = ScalarResolver.resolvePlain(text) else { throw bad(short) }
+            return .bool(b)
+        case "int":
+            let v = ScalarResolver.resolvePlain(text)
+            switch v {
+            case .int: return v
+            case .double(let d) where d == d.rounded(.towardZero) && !text.contains("."): return v
+            default: throw bad(short)
+            }
+        case "float":
+            switch ScalarResolver.resolvePlain(text) {
+            case .int(let i): return .int(i)
+            case .double(let d): return ScalarResolver.number(d)
+            default: throw bad(short)
+            }
+        default:
+            // Application tags (`!Ref` and the like) carry no meaning for Kubernetes objects.
+            return plain ? ScalarResolver.resolvePlain(text) : .string(text)
+        }
+    }
+}
