@@ -236,11 +236,27 @@ struct ValueValidator {
         return false
     }
 
-    /// Equality of decoded JSON as Go's `reflect.DeepEqual` sees it: an integer and a float differ.
-    static func jsonEqual(_ a: Value, _ b: Value) -> Bool {
+    /// Equality of decoded JSON as Go's `reflect.DeepEqual` sees it: strings byte for byte (no Unicode
+    /// normalisation), an integer and a float different.
+    static func jsonEqual(_ a: Value, _ b: Value) -> Bool { deepEqual(a, b, numbersByValue: false) }
+
+    static func deepEqual(_ a: Value, _ b: Value, numbersByValue: Bool) -> Bool {
         switch (a, b) {
-        case (.double(let x), .double(let y)): x == y
-        default: a == b
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.int(let x), .int(let y)): return x == y
+        case (.double(let x), .double(let y)): return x == y
+        case (.int, .double), (.double, .int): return numbersByValue && a.numberValue == b.numberValue
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { deepEqual($0, $1, numbersByValue: numbersByValue) }
+        case (.object(let x), .object(let y)):
+            guard x.count == y.count else { return false }
+            for (key, value) in x {
+                guard let other = y[key], deepEqual(value, other, numbersByValue: numbersByValue) else { return false }
+            }
+            return true
+        default: return false
         }
     }
 
@@ -258,8 +274,7 @@ struct ValueValidator {
     /// kube-openapi converts the value to the enum entry's Go type before comparing; enum numbers
     /// are float64 there, so any JSON number compares by value.
     private static func enumMatches(_ value: Value, _ candidate: Value) -> Bool {
-        if let a = value.numberValue, let b = candidate.numberValue { return a == b }
-        return value == candidate
+        deepEqual(value, candidate, numbersByValue: true)
     }
 
     private static func checkObject(_ node: SchemaNode, _ object: ValueObject, _ path: FieldPath, _ errors: inout [FieldError]) {
