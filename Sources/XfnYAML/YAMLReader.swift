@@ -9,10 +9,14 @@ public enum YAMLReader {
         public var maximumNodes: Int
         /// Deepest nesting accepted; deeper documents would exhaust the stack.
         public var maximumDepth: Int
+        /// Accept a repeated key, the later value winning, as go-yaml's non-strict decoding (and so
+        /// crossplane's loader) does. By default a repeated key is an error naming both places.
+        public var allowDuplicateKeys: Bool
 
-        public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512) {
+        public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512, allowDuplicateKeys: Bool = false) {
             self.maximumNodes = maximumNodes
             self.maximumDepth = maximumDepth
+            self.allowDuplicateKeys = allowDuplicateKeys
         }
     }
 
@@ -186,7 +190,7 @@ private struct DocumentBuilder {
                     }
                     continue
                 }
-                if let first = keyPositions[key] {
+                if let first = keyPositions[key], !options.allowDuplicateKeys {
                     throw YAMLError(kind: .duplicateKey(first: first), file: file, position: keyEvent.start,
                                     reason: "mapping key \"\(key)\" already defined at line \(first.line) column \(first.column)")
                 }

@@ -38,6 +38,11 @@ import XfnCore
         }
     }
 
+    @Test func duplicateKeysCanBeAllowed() throws {
+        let documents = try YAMLReader.read("a: 1\na: 2\n", file: "dup.yaml", options: .init(allowDuplicateKeys: true))
+        #expect(documents.first?.value == ["a": 2])
+    }
+
     @Test func anchorsAliasesAndMerge() throws {
         let text = """
         base: &base
