@@ -12,11 +12,15 @@ public enum YAMLReader {
         /// Accept a repeated key, the later value winning, as go-yaml's non-strict decoding (and so
         /// crossplane's loader) does. By default a repeated key is an error naming both places.
         public var allowDuplicateKeys: Bool
+        /// Build the position table. Schema sources (CRDs) need no positions and read faster without.
+        public var recordPositions: Bool
 
-        public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512, allowDuplicateKeys: Bool = false) {
+        public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512, allowDuplicateKeys: Bool = false,
+                    recordPositions: Bool = true) {
             self.maximumNodes = maximumNodes
             self.maximumDepth = maximumDepth
             self.allowDuplicateKeys = allowDuplicateKeys
+            self.recordPositions = recordPositions
         }
     }
 
@@ -85,7 +89,7 @@ private struct DocumentBuilder {
                 anchors = [:]
                 nodes = 0
                 let first = try parser.next()
-                let (value, _) = try node(first, path: .root, depth: 0)
+                let (value, _) = try node(first, path: .root, depth: 0, record: options.recordPositions)
                 let end = try parser.next()
                 guard case .documentEnd = end.kind else {
                     throw YAMLError(kind: .syntax, file: file, position: end.start, reason: "expected the end of the document")
