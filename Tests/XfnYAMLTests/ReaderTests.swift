@@ -159,3 +159,16 @@ extension Value {
         }
     }
 }
+
+@Suite struct EncodingTests {
+    @Test func byteOrderMarkAndCRLF() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a: 1\r\nb:\r\n  c: two\r\n".utf8)
+        let document = try #require(try YAMLReader.read(Data(bytes), file: "crlf.yaml").first)
+        #expect(document.value == ["a": 1, "b": ["c": "two"]])
+        #expect(document.positions[FieldPath(parsing: "b.c")] == SourcePosition(line: 3, column: 3))
+    }
+
+    @Test func tabsInIndentationAreErrors() throws {
+        #expect(throws: YAMLError.self) { try YAMLReader.read("a:\n\tb: 1\n", file: "tab.yaml") }
+    }
+}
