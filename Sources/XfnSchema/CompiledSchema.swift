@@ -4,10 +4,14 @@ import XfnYAML
 /// A structural schema compiled once (per CRD version) and used for any number of objects.
 public final class CompiledSchema: Sendable {
     public let root: SchemaNode
+    /// The schema as given; a cache can store it (e.g. as JSON, which reads much faster than YAML)
+    /// and compile it again.
+    public let source: Value
 
     /// Compiles an `openAPIV3Schema`. Throws on what Kubernetes would refuse to run: an invalid
     /// `pattern`, `$ref` and the other keywords v1 CRDs reject, malformed keyword values.
     public init(openAPIV3Schema schema: Value, subject: String? = nil) throws {
+        source = schema
         do {
             root = try SchemaCompiler.compile(schema, at: "openAPIV3Schema")
         } catch var error as SchemaError {

@@ -14,29 +14,44 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Where each field of a document was written: for an object member the position of its key, for an
-/// array item the position of the item, for the root the document's first node.
+/// array item the position of the item, for the root the document's first node. Stored as a tree
+/// beside the value, so recording costs one small node per YAML node.
 public struct PositionTable: Sendable {
-    private var storage: [FieldPath: SourcePosition] = [:]
+    struct Node: Sendable {
+        var position: SourcePosition
+        var members: [String: Node] = [:]
+        var items: [Node] = []
+    }
+
+    var root: Node?
 
     public init() {}
 
+    init(root: Node?) { self.root = root }
+
+    private func node(at path: FieldPath, nearest: Bool) -> Node? {
+        guard var current = root else { return nil }
+        for element in path.elements {
+            let next: Node?
+            switch element {
+            case .key(let key): next = current.members[key]
+            case .index(let index): next = current.items.indices.contains(index) ? current.items[index] : nil
+            }
+            guard let next else { return nearest ? current : nil }
+            current = next
+        }
+        return current
+    }
+
     public subscript(path: FieldPath) -> SourcePosition? {
-        get { storage[path] }
-        set { storage[path] = newValue }
+        node(at: path, nearest: false)?.position
     }
 
     /// The position of the path, or of its nearest written ancestor: a missing required field is
     /// best reported at the object that lacks it.
     public func nearest(_ path: FieldPath) -> SourcePosition? {
-        var current = path
-        while true {
-            if let found = storage[current] { return found }
-            if current.isRoot { return nil }
-            current = current.parent
-        }
+        node(at: path, nearest: true)?.position
     }
-
-    public var count: Int { storage.count }
 }
 
 /// One document of a YAML stream.

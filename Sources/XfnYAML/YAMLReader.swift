@@ -63,7 +63,6 @@ private struct DocumentBuilder {
     let parser: LibYAMLParser
     let file: String
     let options: YAMLReader.Options
-    var positions = PositionTable()
     /// Each anchor's value and how many nodes it stands for, so aliases are counted without expanding them.
     var anchors: [String: (value: Value, nodes: Int)] = [:]
     var nodes = 0
@@ -85,18 +84,17 @@ private struct DocumentBuilder {
             case .streamEnd:
                 return documents
             case .documentStart:
-                positions = PositionTable()
                 anchors = [:]
                 nodes = 0
                 let first = try parser.next()
-                let (value, _) = try node(first, path: .root, depth: 0, record: options.recordPositions)
+                let (value, _, tree) = try node(first, depth: 0, record: options.recordPositions)
                 let end = try parser.next()
                 guard case .documentEnd = end.kind else {
                     throw YAMLError(kind: .syntax, file: file, position: end.start, reason: "expected the end of the document")
                 }
                 // Kubernetes tools skip documents that hold nothing (a lone `---`, only comments).
                 if !value.isNull {
-                    documents.append(YAMLDocument(value: value, positions: positions, index: index, file: file))
+                    documents.append(YAMLDocument(value: value, positions: PositionTable(root: tree), index: index, file: file))
                 }
                 index += 1
             default:
@@ -113,25 +111,26 @@ private struct DocumentBuilder {
         }
     }
 
-    /// Builds the node that starts with `event`; returns it and the number of nodes it holds.
-    private mutating func node(_ event: YAMLEvent, path: FieldPath, depth: Int, record: Bool = true) throws -> (Value, Int) {
+    /// Builds the node that starts with `event`; returns it, the number of nodes it holds and, when
+    /// recording, the positions inside it.
+    private mutating func node(_ event: YAMLEvent, depth: Int, record: Bool) throws -> (Value, Int, PositionTable.Node?) {
         guard depth <= options.maximumDepth else {
             throw YAMLError(kind: .tooDeep, file: file, position: event.start,
                             reason: "nesting deeper than \(options.maximumDepth) levels")
         }
-        if record, positions[path] == nil { positions[path] = event.start }
+        var tree = record ? PositionTable.Node(position: event.start) : nil
         switch event.kind {
         case .alias(let anchor):
             guard let target = anchors[anchor] else {
                 throw YAMLError(kind: .unknownAnchor, file: file, position: event.start, reason: "unknown anchor '\(anchor)' referenced")
             }
             try count(target.nodes, at: event.start)
-            return (target.value, target.nodes)
+            return (target.value, target.nodes, tree)
         case .scalar(let text, let tag, let plain):
             try count(1, at: event.start)
             let value = try scalar(text, tag: tag, plain: plain, at: event.start)
             if let anchor = event.anchor { anchors[anchor] = (value, 1) }
-            return (value, 1)
+            return (value, 1, tree)
         case .sequenceStart:
             try count(1, at: event.start)
             var items: [Value] = []
@@ -139,13 +138,14 @@ private struct DocumentBuilder {
             while true {
                 let next = try parser.next()
                 if case .sequenceEnd = next.kind { break }
-                let (item, n) = try node(next, path: path.index(items.count), depth: depth + 1, record: record)
+                let (item, n, itemTree) = try node(next, depth: depth + 1, record: record)
                 items.append(item)
+                if let itemTree { tree?.items.append(itemTree) }
                 total += n
             }
             let value = Value.array(items)
             if let anchor = event.anchor { anchors[anchor] = (value, total) }
-            return (value, total)
+            return (value, total, tree)
         case .mappingStart:
             try count(1, at: event.start)
             var object = ValueObject()
@@ -178,7 +178,7 @@ private struct DocumentBuilder {
                 }
                 let valueEvent = try parser.next()
                 if isMerge {
-                    let (source, n) = try node(valueEvent, path: path, depth: depth + 1, record: false)
+                    let (source, n, _) = try node(valueEvent, depth: depth + 1, record: false)
                     total += n
                     switch source {
                     case .object(let o): merged.append(o)
@@ -199,9 +199,12 @@ private struct DocumentBuilder {
                                     reason: "mapping key \"\(key)\" already defined at line \(first.line) column \(first.column)")
                 }
                 keyPositions[key] = keyEvent.start
-                let childPath = path.child(key)
-                if record { positions[childPath] = keyEvent.start }
-                let (value, n) = try node(valueEvent, path: childPath, depth: depth + 1, record: record)
+                let (value, n, valueTree) = try node(valueEvent, depth: depth + 1, record: record)
+                if var member = valueTree {
+                    // A member is found by its key.
+                    member.position = keyEvent.start
+                    tree?.members[key] = member
+                }
                 object[key] = value
                 total += n
             }
@@ -211,7 +214,7 @@ private struct DocumentBuilder {
             }
             let value = Value.object(object)
             if let anchor = event.anchor { anchors[anchor] = (value, total) }
-            return (value, total)
+            return (value, total, tree)
         default:
             throw YAMLError(kind: .syntax, file: file, position: event.start, reason: "unexpected event in a node")
         }
