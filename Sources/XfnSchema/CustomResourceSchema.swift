@@ -7,6 +7,9 @@ public struct CustomResourceSchema: Sendable {
     public let kind: String
     /// The CRD's `metadata.name`, for messages.
     public let crdName: String
+    /// Whether the CRD serves this version; crossplane validates against every version it lists.
+    public let served: Bool
+    public let storage: Bool
     public let schema: CompiledSchema
 
     /// `group/version`, or `version` for the core group.
@@ -28,7 +31,10 @@ public struct CustomResourceSchema: Sendable {
             }
             guard let schema = entry["schema"]?["openAPIV3Schema"] ?? shared else { continue }
             let compiled = try CompiledSchema(openAPIV3Schema: schema, subject: "\(name) version \(version)")
-            result.append(CustomResourceSchema(group: group, version: version, kind: kind, crdName: name, schema: compiled))
+            result.append(CustomResourceSchema(group: group, version: version, kind: kind, crdName: name,
+                                               served: entry["served"]?.boolValue ?? true,
+                                               storage: entry["storage"]?.boolValue ?? (versions.count == 1),
+                                               schema: compiled))
         }
         return result
     }

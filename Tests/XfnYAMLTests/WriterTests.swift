@@ -77,3 +77,20 @@ import XfnCore
         #expect(back == value, "\(text)")
     }
 }
+
+@Suite struct WriterWidthTests {
+    static let long: Value = ["text": .string(Array(repeating: "lorem ipsum", count: 12).joined(separator: " "))]
+
+    @Test func foldsLongPlainStringsAt80LikeGoYAML() throws {
+        let text = YAMLWriter.write(Self.long)
+        #expect(text.split(separator: "\n").count > 1)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count < 100 })
+        #expect(try YAMLReader.read(text, file: "w.yaml").first?.value == Self.long)
+    }
+
+    @Test func unlimitedWidthKeepsOneLine() throws {
+        let text = YAMLWriter.write(Self.long, options: .init(width: -1))
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(try YAMLReader.read(text, file: "w.yaml").first?.value == Self.long)
+    }
+}
