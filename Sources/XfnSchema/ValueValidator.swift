@@ -271,10 +271,22 @@ struct ValueValidator {
                                  detail: "supported values: " + supported.joined(separator: ", ")))
     }
 
-    /// kube-openapi converts the value to the enum entry's Go type before comparing; enum numbers
-    /// are float64 there, so any JSON number compares by value.
+    /// kube-openapi converts the value to the enum entry's Go type, then uses `reflect.DeepEqual`.
+    /// Enum entries are decoded like objects (whole numbers int64, others float64), so a float
+    /// truncates to match an integer entry, an integer becomes a one-rune string (Go's
+    /// `string(rune)`), and inside lists and objects an integer and a float never match.
     private static func enumMatches(_ value: Value, _ candidate: Value) -> Bool {
-        deepEqual(value, candidate, numbersByValue: true)
+        switch (value, candidate) {
+        case (.int(let d), .int(let e)): return d == e
+        case (.double(let x), .int(let e)): return x.isFinite && truncated(x) == e
+        case (.int(let d), .double(let e)): return Double(d) == e
+        case (.double(let x), .double(let e)): return x == e
+        case (.int(let i), .string(let s)):
+            let scalar = (0...0x10FFFF).contains(i) ? Unicode.Scalar(UInt32(i)) : nil
+            return String(scalar ?? "\u{FFFD}").utf8.elementsEqual(s.utf8)
+        case (_, .null): return false
+        default: return jsonEqual(value, candidate)
+        }
     }
 
     private static func checkObject(_ node: SchemaNode, _ object: ValueObject, _ path: FieldPath, _ errors: inout [FieldError]) {

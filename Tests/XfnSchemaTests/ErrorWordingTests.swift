@@ -104,6 +104,23 @@ import XfnYAML
         #expect(try errors("  replicas: 1\n  level: 2.0\n") == [])
     }
 
+    @Test func enumComparisonFollowsGoConversions() throws {
+        let schema = try Fixture.schema(spec: """
+        type: object
+        properties:
+          ratio: {type: number, enum: [1, 2]}
+          letter: {enum: [A]}
+          pair: {type: array, enum: [[1, 2]]}
+        """)
+        // A float converts to the integer entry's type, truncating.
+        #expect(try Fixture.errors(schema, "spec: {ratio: 2.5}") == [])
+        #expect(try Fixture.errors(schema, "spec: {ratio: 3.5}") == [#"spec.ratio: Unsupported value: 3.5: supported values: "1", "2""#])
+        // An integer converts to a string as a code point.
+        #expect(try Fixture.errors(schema, "spec: {letter: 65}") == [])
+        #expect(try Fixture.errors(schema, "spec: {pair: [1, 2]}") == [])
+        #expect(try Fixture.errors(schema, "spec: {pair: [1, 2.5]}") == [#"spec.pair: Unsupported value: [1,2.5]: supported values: "[1,2]""#])
+    }
+
     @Test func numbers() throws {
         #expect(try errors("  replicas: 1\n  size: 1500000.5\n") == [
             "spec.size: Invalid value: 1.5000005e+06: spec.size in body should be less than or equal to 1e+06",
