@@ -7,8 +7,18 @@ import XfnYAML
 struct ValueValidator {
     static func validate(_ node: SchemaNode, _ value: Value, at path: FieldPath) -> [FieldError] {
         var errors: [FieldError] = []
-        validate(node, value, path, &errors)
+        var matched = 0
+        validate(node, value, path, &errors, &matched)
         return errors
+    }
+
+    /// One branch of anyOf/oneOf/allOf: its errors and kube-openapi's "match count", the amount of
+    /// checking that applied, which decides whose errors a failed anyOf/oneOf reports.
+    private static func branch(_ node: SchemaNode, _ value: Value, _ path: FieldPath) -> (errors: [FieldError], matched: Int) {
+        var errors: [FieldError] = []
+        var matched = 0
+        validate(node, value, path, &errors, &matched)
+        return (errors, matched)
     }
 
     /// The name kube-openapi puts in its messages: the dotted path, empty at the root.
@@ -41,27 +51,50 @@ struct ValueValidator {
         }
     }
 
-    static func validate(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError]) {
+    static func validate(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
+        let typeApplies = !node.types.isEmpty || node.format != nil
         if value.isNull {
             if !node.types.isEmpty, !node.types.contains("null"), !node.nullable {
                 errors.append(typeError(path, expected: node.types.joined(separator: ","), actual: "null"))
+            } else if typeApplies {
+                matched += 1
             }
             checkEnum(node, value, path, &errors)
             return
         }
-        checkType(node, value, path, &errors)
-        checkCombinators(node, value, path, &errors)
+        if typeApplies {
+            let before = errors.count
+            checkType(node, value, path, &errors)
+            matched += errors.count == before ? 2 : 1
+        }
+        matched += 2
+        checkCombinators(node, value, path, &errors, &matched)
         if case .string(let s) = value {
+            matched += 1
             checkString(node, s, path, &errors)
-            if let format = node.stringFormat, !format.accepts(s) {
-                errors.append(FieldError(kind: .typeInvalid, path: path, badValue: .value(value),
-                                         detail: "\(name(path)) in body must be of type \(node.format ?? format.rawValue): \(GoFormat.quote(s))"))
+            if let format = node.stringFormat {
+                matched += 1
+                if !format.accepts(s) {
+                    errors.append(FieldError(kind: .typeInvalid, path: path, badValue: .value(value),
+                                             detail: "\(name(path)) in body must be of type \(node.format ?? format.rawValue): \(GoFormat.quote(s))"))
+                }
             }
         }
-        if value.numberValue != nil { checkNumber(node, value, path, &errors) }
-        if case .array(let items) = value { checkArray(node, items, path, &errors) }
+        if value.numberValue != nil {
+            matched += 2
+            checkNumber(node, value, path, &errors)
+        }
+        if case .array(let items) = value {
+            matched += 2
+            checkArray(node, items, path, &errors, &matched)
+        }
+        matched += 1
         checkEnum(node, value, path, &errors)
-        if case .object(let object) = value { checkObject(node, object, path, &errors) }
+        if case .object(let object) = value {
+            matched += 1
+            checkObject(node, object, path, &errors, &matched)
+        }
+        matched += 1
     }
 
     private static func checkType(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError]) {
@@ -98,46 +131,67 @@ struct ValueValidator {
         return diff / min(abs(f) + abs(g), .greatestFiniteMagnitude) < 1e-9
     }
 
-    private static func checkCombinators(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError]) {
+    private static func checkCombinators(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
         let quoted = GoFormat.quote(name(path))
         if !node.anyOf.isEmpty {
-            var best: [FieldError]? = nil
-            var succeeded = false
-            for branch in node.anyOf {
-                let result = Self.validate(branch, value, at: path)
-                if result.isEmpty { succeeded = true; best = nil; break }
-                if best == nil || result.count < best!.count { best = result }
+            var best: (errors: [FieldError], matched: Int)? = nil
+            var firstSuccess: Int? = nil
+            for schema in node.anyOf {
+                let result = branch(schema, value, path)
+                if result.errors.isEmpty {
+                    best = nil
+                    firstSuccess = result.matched
+                    break
+                }
+                if best == nil || result.matched > best!.matched { best = result }
             }
-            if !succeeded { errors.append(composite(path, "\(quoted) must validate at least one schema (anyOf)")) }
-            if let best { errors += best }
+            if firstSuccess == nil { errors.append(composite(path, "\(quoted) must validate at least one schema (anyOf)")) }
+            if let best {
+                errors += best.errors
+                matched += best.matched
+            } else if let firstSuccess {
+                matched += firstSuccess
+            }
         }
         if !node.oneOf.isEmpty {
-            var best: [FieldError]? = nil
+            var best: (errors: [FieldError], matched: Int)? = nil
+            var firstSuccess: Int? = nil
             var valid = 0
-            for branch in node.oneOf {
-                let result = Self.validate(branch, value, at: path)
-                if result.isEmpty { valid += 1; best = nil; continue }
-                if valid == 0, best == nil || result.count < best!.count { best = result }
+            for schema in node.oneOf {
+                let result = branch(schema, value, path)
+                if result.errors.isEmpty {
+                    valid += 1
+                    best = nil
+                    if firstSuccess == nil { firstSuccess = result.matched }
+                    continue
+                }
+                if valid == 0, best == nil || result.matched > best!.matched { best = result }
             }
             if valid != 1 {
                 let detail = valid == 0 ? "Found none valid" : "Found \(valid) valid alternatives"
                 errors.append(composite(path, "\(quoted) must validate one and only one schema (oneOf). \(detail)"))
-                if let best { errors += best }
+                if let best {
+                    errors += best.errors
+                    matched += best.matched
+                }
+            } else if let firstSuccess {
+                matched += firstSuccess
             }
         }
         if !node.allOf.isEmpty {
             var validated = 0
-            for branch in node.allOf {
-                let result = Self.validate(branch, value, at: path)
-                if result.isEmpty { validated += 1 }
-                errors += result
+            for schema in node.allOf {
+                let result = branch(schema, value, path)
+                if result.errors.isEmpty { validated += 1 }
+                errors += result.errors
+                matched += result.matched
             }
             if validated != node.allOf.count {
                 let detail = validated == 0 ? ". None validated" : ""
                 errors.append(composite(path, "\(quoted) must validate all the schemas (allOf)\(detail)"))
             }
         }
-        if let not = node.not, Self.validate(not, value, at: path).isEmpty {
+        if let not = node.not, branch(not, value, path).errors.isEmpty {
             errors.append(composite(path, "\(quoted) must not validate the schema (not)"))
         }
     }
@@ -210,10 +264,10 @@ struct ValueValidator {
         }
     }
 
-    private static func checkArray(_ node: SchemaNode, _ items: [Value], _ path: FieldPath, _ errors: inout [FieldError]) {
+    private static func checkArray(_ node: SchemaNode, _ items: [Value], _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
         if let itemSchema = node.items {
             for (index, item) in items.enumerated() {
-                validate(itemSchema, item, path.index(index), &errors)
+                validate(itemSchema, item, path.index(index), &errors, &matched)
             }
         }
         let size = Int64(items.count)
@@ -289,7 +343,7 @@ struct ValueValidator {
         }
     }
 
-    private static func checkObject(_ node: SchemaNode, _ object: ValueObject, _ path: FieldPath, _ errors: inout [FieldError]) {
+    private static func checkObject(_ node: SchemaNode, _ object: ValueObject, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
         let size = Int64(object.count)
         if let min = node.minProperties, size < min {
             errors.append(invalid(path, .value(.int(size)), "\(name(path)) in body should have at least \(min) properties"))
@@ -307,14 +361,14 @@ struct ValueValidator {
             }
         case .schema(let extra):
             for (key, value) in object where node.properties[key] == nil {
-                validate(extra, value, path.child(key), &errors)
+                validate(extra, value, path.child(key), &errors, &matched)
             }
         default:
             break
         }
         for property in node.propertyNames {
             if let value = object[property] {
-                validate(node.properties[property]!, value, path.child(property), &errors)
+                validate(node.properties[property]!, value, path.child(property), &errors, &matched)
             }
         }
         for key in node.required where !object.contains(key) {

@@ -179,6 +179,27 @@ import XfnYAML
         ])
     }
 
+    @Test func failedAnyOfReportsTheBranchThatMatchedMost() throws {
+        let schema = try Fixture.schema(spec: """
+        type: object
+        properties:
+          v:
+            anyOf:
+            - type: string
+            - type: object
+              properties:
+                x: {type: integer}
+        """)
+        #expect(try Fixture.errors(schema, "spec: {v: {x: s}}") == [
+            #"<nil>: Invalid value: "": "spec.v" must validate at least one schema (anyOf)"#,
+            #"spec.v.x: Invalid value: "string": spec.v.x in body must be of type integer: "string""#,
+        ])
+        #expect(try Fixture.errors(schema, "spec: {v: true}") == [
+            #"<nil>: Invalid value: "": "spec.v" must validate at least one schema (anyOf)"#,
+            #"spec.v: Invalid value: "boolean": spec.v in body must be of type string: "boolean""#,
+        ])
+    }
+
     @Test func unknownFields() throws {
         #expect(try errors("  replicas: 1\n  unknownField: x\n  items: [{name: a, extra: 1}]\n") == [
             #"spec.items[0].extra: Invalid value: "extra": unknown field: "extra""#,
