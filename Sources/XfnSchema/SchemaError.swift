@@ -19,5 +19,13 @@ public struct SchemaError: XfnError, Equatable {
         return "\(prefix) at \(location): \(reason)"
     }
 
-    public var hint: String? { nil }
+    public var hint: String? {
+        if location.hasSuffix(".pattern") {
+            return "Kubernetes patterns are Go RE2: no look-around, back-references or possessive quantifiers"
+        }
+        if reason.contains("not supported") {
+            return "v1 CustomResourceDefinitions must be structural; inline the referenced schema"
+        }
+        return nil
+    }
 }

@@ -217,7 +217,7 @@ public enum StringFormat: String, Sendable, CaseIterable {
         guard isDate(datePart) else { return false }
         let rest = s.dropFirst(10)
         guard let t = rest.first, t == "T" || t == "t" else { return false }
-        return matches(String(rest.dropFirst()), #"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"#)
+        return matches(String(rest.dropFirst()), #"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"#)
     }
 
     /// Go `time.ParseDuration`, or go-openapi's `<n> <unit>` form (`3 days`, `2w`).

@@ -26,13 +26,14 @@ enum ScalarResolver {
         guard let first = text.utf8.first else { return .null }
         switch first {
         case UInt8(ascii: "."):
-            if isYAMLFloat(text), let d = Double(text) { return number(d) }
+            if isYAMLFloat(text), let d = Double(text), d.isFinite { return number(d) }
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             if looksLikeTimestamp(text) { return .string(text) }
             let plain = text.replacingOccurrences(of: "_", with: "")
             if let i = goParseInt(plain) { return .int(i) }
             if let u = goParseUInt(plain) { return .double(Double(u)) }
-            if isYAMLFloat(plain), let d = Double(plain) { return number(d) }
+            // Go's ParseFloat fails on overflow (`1e400`), leaving the text a string.
+            if isYAMLFloat(plain), let d = Double(plain), d.isFinite { return number(d) }
         default:
             break
         }

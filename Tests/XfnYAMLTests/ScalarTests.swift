@@ -77,6 +77,7 @@ import XfnCore
         #expect(d.isNaN)
         #expect(try value("1.2.3") == .string("1.2.3"))
         #expect(try value("1e") == .string("1e"))
+        #expect(try value("1e400") == .string("1e400"))
     }
 
     @Test func quotedAndBlockScalarsAreStrings() throws {
