@@ -49,6 +49,22 @@ import XfnCore
         """)
     }
 
+    @Test func awkwardKeysAndCharactersRoundTrip() throws {
+        let pairs: [(String, Value)] = [
+            ("multi\nline key", .string("v")),
+            (String(repeating: "k", count: 200), .string("long key")),
+            ("yes", .string("key that reads as a bool")),
+            ("", .string("empty key")),
+            ("ctl", .string("\u{01}\u{07}\u{1B}")),
+            ("bom", .string("\u{FEFF}x")),
+            ("nel", .string("a\u{85}b\u{2028}c")),
+            ("astral", .string("𝄞 \u{10FFFF}")),
+        ]
+        let value = Value.object(ValueObject(pairs))
+        let text = YAMLWriter.write(value)
+        #expect(try YAMLReader.read(text, file: "k.yaml").first?.value == value, "\(text)")
+    }
+
     @Test func goYAMLKeyOrder() {
         let keys = ["a10", "a9", "b", "B", "a-b", "ab", "x1y", "x01y"]
         #expect(keys.sorted(by: YAMLWriter.keyPrecedes) == ["B", "a-b", "a9", "a10", "ab", "b", "x1y", "x01y"])
