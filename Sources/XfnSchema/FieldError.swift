@@ -95,3 +95,11 @@ public struct FieldError: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension YAMLDocument {
+    /// Where an error's field was written, or the nearest enclosing field that was (a missing
+    /// required field is reported at the object that lacks it).
+    public func position(of error: FieldError) -> SourcePosition? {
+        positions.nearest(error.path)
+    }
+}

@@ -218,6 +218,11 @@ import XfnYAML
         #expect(document.positions[error.path] == SourcePosition(line: 7, column: 5))
         #expect(error.kind == .typeInvalid)
         #expect(error.renderedValue == #""integer""#)
+
+        let missing = try #require(try YAMLReader.read("apiVersion: v1\nkind: Test\nspec:\n  items:\n  - {}\n", file: "m.yaml").first)
+        let errors = try Fixture.schema(spec: Self.spec).check(missing.value).errors
+        #expect(errors.map(\.description) == ["spec.items[0].name: Required value", "spec.replicas: Required value"])
+        #expect(errors.map { missing.position(of: $0) } == [SourcePosition(line: 5, column: 5), SourcePosition(line: 3, column: 1)])
     }
 
     @Test func invalidPatternIsACompileError() throws {
