@@ -7,6 +7,7 @@ public struct YAMLError: XfnError, Equatable {
         case syntax
         case duplicateKey(first: SourcePosition)
         case aliasLimit
+        case tooLarge
         case unknownAnchor
         case invalidKey
         case tooDeep
@@ -34,6 +35,7 @@ public struct YAMLError: XfnError, Equatable {
         switch kind {
         case .duplicateKey: "remove one of the two entries; Kubernetes rejects objects with repeated keys"
         case .aliasLimit: "the document expands aliases into too many nodes; write the repeated parts out or split the file"
+        case .tooLarge: "split the document, or raise the node limit if it is genuinely this large"
         case .syntax: "check the indentation and quoting around that position"
         default: nil
         }

@@ -103,11 +103,15 @@ private struct DocumentBuilder {
         }
     }
 
-    private mutating func count(_ added: Int, at position: SourcePosition) throws {
+    private mutating func count(_ added: Int, at position: SourcePosition, alias: Bool = false) throws {
         nodes += added
         if nodes > options.maximumNodes {
-            throw YAMLError(kind: .aliasLimit, file: file, position: position,
-                            reason: "document expands to more than \(options.maximumNodes) nodes (alias expansion)")
+            if alias {
+                throw YAMLError(kind: .aliasLimit, file: file, position: position,
+                                reason: "aliases expand the document to more than \(options.maximumNodes) nodes")
+            }
+            throw YAMLError(kind: .tooLarge, file: file, position: position,
+                            reason: "the document has more than \(options.maximumNodes) nodes")
         }
     }
 
@@ -124,7 +128,7 @@ private struct DocumentBuilder {
             guard let target = anchors[anchor] else {
                 throw YAMLError(kind: .unknownAnchor, file: file, position: event.start, reason: "unknown anchor '\(anchor)' referenced")
             }
-            try count(target.nodes, at: event.start)
+            try count(target.nodes, at: event.start, alias: true)
             return (target.value, target.nodes, tree)
         case .scalar(let text, let tag, let plain):
             try count(1, at: event.start)

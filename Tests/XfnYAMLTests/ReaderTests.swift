@@ -78,6 +78,17 @@ import XfnCore
         #expect(clock.now - started < .seconds(2))
     }
 
+    @Test func nodeLimitWithoutAliases() throws {
+        let text = "[" + Array(repeating: "1", count: 50).joined(separator: ", ") + "]"
+        do {
+            _ = try YAMLReader.read(text, file: "big.yaml", options: .init(maximumNodes: 20))
+            Issue.record("limit not enforced")
+        } catch let error as YAMLError {
+            #expect(error.kind == .tooLarge)
+        }
+        #expect(try YAMLReader.read(text, file: "big.yaml", options: .init(maximumNodes: 51)).count == 1)
+    }
+
     @Test func unknownAnchor() throws {
         #expect(throws: YAMLError.self) { try YAMLReader.read("a: *nope\n", file: "x.yaml") }
     }
