@@ -220,14 +220,52 @@ public enum StringFormat: String, Sendable, CaseIterable {
         return matches(String(rest.dropFirst()), #"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"#)
     }
 
-    /// Go `time.ParseDuration`, or go-openapi's `<n> <unit>` form (`3 days`, `2w`).
+    /// go-openapi's duration: Go `time.ParseDuration`, or else whitespace-separated `<n><unit>` parts
+    /// where at least one unit is known (`3 days`, `2w`, `1 hour 5 mins`).
     static func isDuration(_ s: String) -> Bool {
-        if matches(s, #"^[-+]?(([0-9]*(\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h))+$"#), s != "-", s != "+",
-           s.contains(where: \.isNumber) || s == "0" {
-            return true
+        if isGoDuration(s) { return true }
+        guard matches(s, #"^[\t\n\f\r ]*(?:[0-9]+[\t\n\f\r ]*[A-Za-zµ]+[\t\n\f\r ]*)+$"#) else { return false }
+        let units: [[String]] = [["ns", "nano"], ["us", "µs", "micro"], ["ms", "milli"], ["s", "sec"], ["m", "min"],
+                                 ["h", "hr", "hour"], ["d", "day"], ["w", "wk", "week"]]
+        let expression = try! NSRegularExpression(pattern: #"([0-9]+)[\t\n\f\r ]*([A-Za-zµ]+)"#)
+        var known = false
+        for match in expression.matches(in: s, range: NSRange(s.startIndex..<s.endIndex, in: s)) {
+            guard let digits = Range(match.range(at: 1), in: s), let unitRange = Range(match.range(at: 2), in: s) else { continue }
+            // strconv.Atoi fails on overflow, and then the whole value is rejected.
+            guard Int64(s[digits]) != nil else { return false }
+            let unit = s[unitRange].lowercased()
+            for variants in units {
+                for (i, variant) in variants.enumerated() where unit == variant || (i == variants.count - 1 && unit.hasPrefix(variant)) {
+                    known = true
+                }
+            }
         }
-        if s == "0" { return true }
-        return matches(s, #"^((\d+)\s*(ns|nanoseconds?|us|microseconds?|ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|hr|d|days?|w|weeks?|wk))$"#)
+        return known
+    }
+
+    /// Go `time.ParseDuration`: an optional sign, then one or more `<number><unit>` with units
+    /// ns, us, µs, ms, s, m, h; a lone `0` is allowed.
+    static func isGoDuration(_ s: String) -> Bool {
+        var rest = Substring(s)
+        if let first = rest.first, first == "+" || first == "-" { rest = rest.dropFirst() }
+        if rest == "0" { return true }
+        guard !rest.isEmpty else { return false }
+        let units = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
+        while !rest.isEmpty {
+            let whole = rest.prefix(while: { $0.isASCII && $0.isNumber })
+            rest = rest.dropFirst(whole.count)
+            var fraction = Substring("")
+            if rest.first == "." {
+                rest = rest.dropFirst()
+                fraction = rest.prefix(while: { $0.isASCII && $0.isNumber })
+                rest = rest.dropFirst(fraction.count)
+            }
+            guard !whole.isEmpty || !fraction.isEmpty else { return false }
+            let unit = rest.prefix(while: { !($0.isASCII && ($0.isNumber || $0 == ".")) })
+            guard units.contains(String(unit)) else { return false }
+            rest = rest.dropFirst(unit.count)
+        }
+        return true
     }
 
     static func isDNSLabel(_ s: String) -> Bool {
