@@ -77,11 +77,11 @@ enum SchemaCompiler {
         if let bad = types.first(where: { !known.contains($0) }) {
             throw SchemaError(location: "\(location).type", reason: "unsupported type \(GoFormat.quote(bad))")
         }
-        if intOrString { types = ["integer", "string"] }
-
         let formatText = try text("format")
-        // Numeric formats and unknown formats are dropped as Kubernetes drops them before validating.
-        let stringFormat = formatText.flatMap(StringFormat.init(name:))
+        // Kubernetes keeps a string format only on `type: string` or untyped nodes, and drops numeric
+        // and unknown formats; numeric formats would never be checked anyway.
+        let stringFormat = types.isEmpty || types == ["string"] ? formatText.flatMap(StringFormat.init(name:)) : nil
+        if intOrString { types = ["integer", "string"] }
         let format = stringFormat == nil ? nil : formatText
 
         var pattern: GoRegex? = nil

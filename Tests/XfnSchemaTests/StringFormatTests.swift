@@ -47,7 +47,12 @@ import Testing
         for name in ["int32", "int64", "float", "double", "color", "quantity"] {
             #expect(StringFormat(name: name) == nil)
         }
-        let schema = try CompiledSchema.schema(["type": "object", "properties": ["n": ["type": "integer", "format": "int32"], "s": ["type": "string", "format": "made-up"]]])
-        #expect(schema.validateValues(["n": .int(Int64(Int32.max) + 1), "s": "whatever"]).isEmpty)
+        let schema = try CompiledSchema.schema(["type": "object", "properties": [
+            "n": ["type": "integer", "format": "int32"],
+            "s": ["type": "string", "format": "made-up"],
+            "i": ["type": "integer", "format": "date"],
+        ]])
+        #expect(schema.validateValues(["n": .int(Int64(Int32.max) + 1), "s": "whatever", "i": 3]).isEmpty)
+        #expect(schema.validateValues(["i": "x"]).map(\.description) == [#"i: Invalid value: "string": i in body must be of type integer: "string""#])
     }
 }
