@@ -138,6 +138,14 @@ import XfnYAML
         #expect(okResult.defaulted["spec"]?["deletionPolicy"] == "Delete")
     }
 
+    @Test func functionInputCRDsCompile() throws {
+        var catalog = Catalog()
+        try catalog.add(directory: SharedData.directory("corpus/functions"), recursive: true)
+        print("function corpus: \(catalog.crdCount) CRDs, \(catalog.schemas.count) versions")
+        #expect(catalog.crdCount >= 10)
+        #expect(catalog.schemas.keys.contains { $0.hasPrefix("pt.fn.crossplane.io/") })
+    }
+
     @Test func upjetAWSSampleCompiles() throws {
         let directory = try SharedData.directory("corpus/provider-crds/provider-upjet-aws")
         let files = try Self.yamlFiles(in: directory, recursive: false)
