@@ -132,14 +132,49 @@ enum ScalarResolver {
         return value
     }
 
-    /// go-yaml v2 recognises YAML timestamps but hands them to an `interface{}` as the original
-    /// string, so they stay strings; recognising them keeps `2001-12-14` from being read as a number.
+    /// go-yaml v2's timestamp shapes (`2006-1-2`, with `T`/`t` and a zone, or a space and no zone).
+    /// Read into an `interface{}` they stay strings, but the writer must quote them.
     static func looksLikeTimestamp(_ s: String) -> Bool {
-        let bytes = Array(s.utf8)
-        guard bytes.count >= 8 else { return false }
-        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 48 && bytes[i] <= 57 }
-        guard isDigit(0), isDigit(1), isDigit(2), isDigit(3), bytes[4] == UInt8(ascii: "-") else { return false }
-        return true
+        let b = Array(s.utf8)
+        var i = 0
+        func number(maxDigits: Int, exactly: Bool = false) -> Int? {
+            var value = 0, digits = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57, digits < maxDigits {
+                value = value * 10 + Int(b[i] - 48)
+                i += 1
+                digits += 1
+            }
+            if digits == 0 || (exactly && digits != maxDigits) { return nil }
+            return value
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(maxDigits: 4, exactly: true), expect(UInt8(ascii: "-")),
+              let month = number(maxDigits: 2), expect(UInt8(ascii: "-")), let day = number(maxDigits: 2),
+              (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        guard day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] else { return false }
+        if i == b.count { return true }
+        let separator = b[i]
+        guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ") else { return false }
+        i += 1
+        guard let hour = number(maxDigits: 2), expect(UInt8(ascii: ":")), let minute = number(maxDigits: 2),
+              expect(UInt8(ascii: ":")), let second = number(maxDigits: 2),
+              hour <= 23, minute <= 59, second <= 59 else { return false }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard number(maxDigits: 9) != nil else { return false }
+        }
+        if separator == UInt8(ascii: " ") { return i == b.count }
+        if expect(UInt8(ascii: "Z")) { return i == b.count }
+        guard i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return false }
+        i += 1
+        guard number(maxDigits: 2, exactly: true) != nil, expect(UInt8(ascii: ":")),
+              number(maxDigits: 2, exactly: true) != nil else { return false }
+        return i == b.count
     }
 
     /// Text for a scalar used as a mapping key, as sigs.k8s.io/yaml turns non-string keys into JSON keys.

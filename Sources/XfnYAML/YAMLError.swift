@@ -8,6 +8,8 @@ public struct YAMLError: XfnError, Equatable {
         case duplicateKey(first: SourcePosition)
         case aliasLimit
         case tooLarge
+        /// A value JSON cannot carry (infinity, NaN).
+        case unsupportedValue
         case unknownAnchor
         case invalidKey
         case tooDeep
@@ -35,6 +37,7 @@ public struct YAMLError: XfnError, Equatable {
         switch kind {
         case .duplicateKey: "remove one of the two entries; Kubernetes rejects objects with repeated keys"
         case .aliasLimit: "the document expands aliases into too many nodes; write the repeated parts out or split the file"
+        case .unsupportedValue: "quote the value to keep it as a string; Kubernetes objects cannot hold infinity or NaN"
         case .tooLarge: "split the document, or raise the node limit if it is genuinely this large"
         case .syntax: "check the indentation and quoting around that position"
         default: nil

@@ -14,13 +14,16 @@ public enum YAMLReader {
         public var allowDuplicateKeys: Bool
         /// Build the position table. Schema sources (CRDs) need no positions and read faster without.
         public var recordPositions: Bool
+        /// Refuse `.inf` and `.nan` as Kubernetes does: its YAML-to-JSON step cannot represent them.
+        public var rejectNonFiniteNumbers: Bool
 
         public init(maximumNodes: Int = 1_000_000, maximumDepth: Int = 512, allowDuplicateKeys: Bool = false,
-                    recordPositions: Bool = true) {
+                    recordPositions: Bool = true, rejectNonFiniteNumbers: Bool = false) {
             self.maximumNodes = maximumNodes
             self.maximumDepth = maximumDepth
             self.allowDuplicateKeys = allowDuplicateKeys
             self.recordPositions = recordPositions
+            self.rejectNonFiniteNumbers = rejectNonFiniteNumbers
         }
     }
 
@@ -133,6 +136,10 @@ private struct DocumentBuilder {
         case .scalar(let text, let tag, let plain):
             try count(1, at: event.start)
             let value = try scalar(text, tag: tag, plain: plain, at: event.start)
+            if options.rejectNonFiniteNumbers, case .double(let d) = value, !d.isFinite {
+                throw YAMLError(kind: .unsupportedValue, file: file, position: event.start,
+                                reason: "json: unsupported value: \(GoFormat.float(d))")
+            }
             if let anchor = event.anchor { anchors[anchor] = (value, 1) }
             return (value, 1, tree)
         case .sequenceStart:

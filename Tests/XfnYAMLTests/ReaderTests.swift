@@ -89,6 +89,16 @@ import XfnCore
         #expect(try YAMLReader.read(text, file: "big.yaml", options: .init(maximumNodes: 51)).count == 1)
     }
 
+    @Test func nonFiniteNumbersCanBeRefusedAsKubernetesDoes() throws {
+        do {
+            _ = try YAMLReader.read("a: 1\nb: .inf\n", file: "inf.yaml", options: .init(rejectNonFiniteNumbers: true))
+            Issue.record(".inf accepted")
+        } catch let error as YAMLError {
+            #expect(error.message == "cannot parse YAML inf.yaml:2:4: json: unsupported value: +Inf")
+        }
+        #expect(try YAMLReader.read("b: '.inf'\n", file: "inf.yaml", options: .init(rejectNonFiniteNumbers: true)).first?.value == ["b": ".inf"])
+    }
+
     @Test func unknownAnchor() throws {
         #expect(throws: YAMLError.self) { try YAMLReader.read("a: *nope\n", file: "x.yaml") }
     }

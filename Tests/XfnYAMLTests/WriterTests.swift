@@ -65,6 +65,14 @@ import XfnCore
         #expect(try YAMLReader.read(text, file: "k.yaml").first?.value == value, "\(text)")
     }
 
+    @Test func timestampsAreQuoted() {
+        #expect(YAMLWriter.write(["d": "2001-12-14"]) == "d: \"2001-12-14\"\n")
+        #expect(YAMLWriter.write(["d": "2001-2-3T4:05:06.5Z"]) == "d: \"2001-2-3T4:05:06.5Z\"\n")
+        #expect(YAMLWriter.write(["d": "2001-12-14 21:59:43.10"]) == "d: \"2001-12-14 21:59:43.10\"\n")
+        #expect(YAMLWriter.write(["d": "2001-02-30"]) == "d: 2001-02-30\n")
+        #expect(YAMLWriter.write(["d": "2001-12-14 21:59:43 +01:00"]) == "d: 2001-12-14 21:59:43 +01:00\n")
+    }
+
     @Test func goYAMLKeyOrder() {
         let keys = ["a10", "a9", "b", "B", "a-b", "ab", "x1y", "x01y"]
         #expect(keys.sorted(by: YAMLWriter.keyPrecedes) == ["B", "a-b", "a9", "a10", "ab", "b", "x1y", "x01y"])
