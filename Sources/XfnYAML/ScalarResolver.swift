@@ -40,11 +40,11 @@ enum ScalarResolver {
         return .string(text)
     }
 
-    /// What a double becomes after the JSON round trip: whole values in int64 range are integers.
+    /// What a double becomes after the JSON round trip: Go writes the shortest digits (`1`,
+    /// `9223372036854776000`, `1e+21`) and the decoder keeps what parses as an int64 as an integer.
     static func number(_ d: Double) -> Value {
-        if d.isFinite, d == d.rounded(.towardZero), abs(d) < 1e21, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 {
-            return .int(Int64(d))
-        }
+        guard d.isFinite, d == d.rounded(.towardZero) else { return .double(d) }
+        if let i = Int64(GoFormat.jsonFloat(d)) { return .int(i) }
         return .double(d)
     }
 

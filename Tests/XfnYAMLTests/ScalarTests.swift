@@ -80,6 +80,21 @@ import XfnCore
         #expect(try value("1e400") == .string("1e400"))
     }
 
+    /// Cases checked against `kubectl`'s own YAML reading (sigs.k8s.io/yaml).
+    @Test func oddNumbersAsKubernetesReadsThem() throws {
+        let cases: [(String, Value)] = [
+            ("1__0", 10), ("1_", 1), ("0x_1F", 31), ("_1", "_1"), ("1.", 1), ("0.", 0), ("00.5", 0.5), ("-0.0", 0),
+            ("1_0.5", 10.5), ("1_0e1", 100), (".5e1", 5), ("-0b101", -5), ("+0b101", 5), ("0b102", "0b102"), ("0xg", "0xg"),
+            ("007", 7), ("008", 8), ("0O755", 493), ("inf", "inf"), ("Infinity", "Infinity"), ("-1:20", "-1:20"),
+            ("0x7FFFFFFFFFFFFFFF", .int(Int64.max)), ("0xFFFFFFFFFFFFFFFF", .double(18446744073709551615)),
+            ("0x10000000000000000", "0x10000000000000000"), ("-9223372036854775809", .double(-9223372036854775809)),
+            ("1e21", .double(1e21)), ("1e20", .double(1e20)), ("0.0000001", .double(1e-7)), ("-.", "-."), ("+.", "+."),
+        ]
+        for (text, expected) in cases {
+            #expect(try value(text) == expected, "\(text)")
+        }
+    }
+
     @Test func quotedAndBlockScalarsAreStrings() throws {
         #expect(try value("\"true\"") == .string("true"))
         #expect(try value("'42'") == .string("42"))
