@@ -63,7 +63,8 @@ public enum YAMLWriter {
             return (GoFormat.float(d), YAML_PLAIN_SCALAR_STYLE)
         case .string(let s):
             if s.contains("\n") { return (s, YAML_LITERAL_SCALAR_STYLE) }
-            if case .string = ScalarResolver.resolvePlain(s), !isBase60Float(s), !ScalarResolver.looksLikeTimestamp(s) {
+            // `<<` is the merge key, which go-yaml also quotes.
+            if case .string = ScalarResolver.resolvePlain(s), s != "<<", !isBase60Float(s), !ScalarResolver.looksLikeTimestamp(s) {
                 return (s, YAML_PLAIN_SCALAR_STYLE)
             }
             return (s, YAML_DOUBLE_QUOTED_SCALAR_STYLE)

@@ -55,6 +55,7 @@ import XfnCore
             (String(repeating: "k", count: 200), .string("long key")),
             ("yes", .string("key that reads as a bool")),
             ("", .string("empty key")),
+            ("<<", .string("not a merge")),
             ("ctl", .string("\u{01}\u{07}\u{1B}")),
             ("bom", .string("\u{FEFF}x")),
             ("nel", .string("a\u{85}b\u{2028}c")),
