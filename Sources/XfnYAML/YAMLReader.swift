@@ -41,18 +41,30 @@ public enum YAMLReader {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 do {
-                    let data: Data
-                    do {
-                        data = try Data(contentsOf: url)
-                    } catch {
-                        let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code } ?? Int(ENOENT)
-                        throw FileError(path: url.path, operation: "read", code: Int32(code))
-                    }
+                    let data = try readFile(atPath: url.path)
                     continuation.resume(returning: try read(data, file: url.path, options: options))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
+        }
+    }
+
+    /// The whole file, or a `FileError` carrying the system's reason.
+    static func readFile(atPath path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
         }
     }
 

@@ -165,7 +165,19 @@ import XfnCore
         let documents = try await YAMLReader.read(contentsOf: url)
         #expect(documents.count == 2)
         #expect(documents[0].file == url.path)
-        await #expect(throws: FileError.self) { try await YAMLReader.read(contentsOf: directory.appendingPathComponent("missing.yaml")) }
+        do {
+            _ = try await YAMLReader.read(contentsOf: directory.appendingPathComponent("missing.yaml"))
+            Issue.record("missing file read")
+        } catch let error as FileError {
+            #expect(error.code == ENOENT)
+            #expect(error.message.hasSuffix("missing.yaml: No such file or directory"))
+        }
+        do {
+            _ = try await YAMLReader.read(contentsOf: directory)
+            Issue.record("directory read as a file")
+        } catch let error as FileError {
+            #expect(error.code == EISDIR)
+        }
     }
 }
 
