@@ -29,11 +29,11 @@ public enum YAMLReader {
 
     /// Every non-empty document of the stream, in order.
     public static func read(_ text: String, file: String, options: Options = Options()) throws -> [YAMLDocument] {
-        try read(bytes: Array(text.utf8), file: file, options: options)
+        try read(bytes: text.utf8, file: file, options: options)
     }
 
     public static func read(_ data: Data, file: String, options: Options = Options()) throws -> [YAMLDocument] {
-        try read(bytes: Array(data), file: file, options: options)
+        try read(bytes: data, file: file, options: options)
     }
 
     /// Reads a file off the cooperative thread pool; large CRD files take a while to parse.
@@ -68,7 +68,7 @@ public enum YAMLReader {
         }
     }
 
-    static func read(bytes: [UInt8], file: String, options: Options) throws -> [YAMLDocument] {
+    static func read(bytes: some Collection<UInt8>, file: String, options: Options) throws -> [YAMLDocument] {
         var builder = DocumentBuilder(parser: LibYAMLParser(bytes: bytes, file: file), file: file, options: options)
         return try builder.readStream()
     }
