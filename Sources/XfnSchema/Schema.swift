@@ -1,1 +1,0 @@
-/// Kubernetes structural schemas: compile, default, validate, prune.

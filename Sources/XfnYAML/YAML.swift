@@ -1,1 +1,0 @@
-/// YAML reading and writing over libyaml, with Kubernetes scalar resolution and source positions.
