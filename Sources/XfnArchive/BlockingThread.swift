@@ -1,0 +1,35 @@
+import Foundation
+import Synchronization
+
+/// Runs blocking work (decompression, many small file-system calls) on its own thread so it never
+/// occupies one of the few threads of Swift's cooperative pool.
+enum BlockingThread {
+    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try body() })
+            }
+            thread.name = name
+            thread.start()
+        }
+    }
+
+    /// Like `run`, and sets a flag the work polls when the calling task is cancelled.
+    static func runCancellable<T: Sendable>(name: String,
+                                            _ body: @escaping @Sendable (CancellationFlag) throws -> T) async throws -> T {
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await run(name: name) { try body(flag) }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+}
+
+/// Set from the cancelling task, read by the worker thread between entries.
+final class CancellationFlag: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    func cancel() { state.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { state.load(ordering: .relaxed) }
+}
