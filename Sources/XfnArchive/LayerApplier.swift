@@ -31,6 +31,8 @@ final class LayerApplier {
     /// Paths this layer created (and their ancestors); whiteouts and opaque markers leave them alone
     /// because they only apply to lower layers.
     private var upperPaths: Set<String> = []
+    /// Compressed bytes of the current layer already reported as progress.
+    private var reportedBytes: Int64 = 0
 
     /// Report progress at most every this many compressed bytes.
     private static let progressStep: Int64 = 1 << 20
@@ -49,7 +51,7 @@ final class LayerApplier {
         upperPaths.removeAll(keepingCapacity: true)
         summary.layers += 1
         progress?(.started(id: layer.name, label: layer.name, totalBytes: Self.fileSize(layer.path)))
-        var reported: Int64 = 0
+        reportedBytes = 0
         while let entry = try reader.nextEntry() {
             if cancellation?.isCancelled == true {
                 throw ArchiveError(.cancelled, layer: layer.name, detail: "extraction was cancelled")
@@ -57,18 +59,22 @@ final class LayerApplier {
             let rawPath = entry.path
             try checkLimits(entry, layer: layer.name, rawPath: rawPath)
             try applyEntry(entry, rawPath: rawPath, reader: reader, layer: layer.name)
-            if let progress {
-                let consumed = reader.compressedBytesRead
-                if consumed - reported >= Self.progressStep {
-                    progress(.advanced(id: layer.name, bytes: consumed - reported))
-                    reported = consumed
-                }
-            }
+            reportProgress(reader)
         }
         if let progress {
             let consumed = reader.compressedBytesRead
-            if consumed > reported { progress(.advanced(id: layer.name, bytes: consumed - reported)) }
+            if consumed > reportedBytes { progress(.advanced(id: layer.name, bytes: consumed - reportedBytes)) }
             progress(.finished(id: layer.name, cached: false))
+        }
+    }
+
+    /// Reports compressed bytes consumed since the last report, once there are enough of them.
+    private func reportProgress(_ reader: ArchiveReader) {
+        guard let progress else { return }
+        let consumed = reader.compressedBytesRead
+        if consumed - reportedBytes >= Self.progressStep {
+            progress(.advanced(id: reader.layer, bytes: consumed - reportedBytes))
+            reportedBytes = consumed
         }
     }
 
@@ -211,6 +217,7 @@ final class LayerApplier {
             }
             end = max(end, offset + Int64(block.count))
             summary.bytes += Int64(block.count)
+            reportProgress(reader)
         }
         // A sparse file's trailing hole has no data block; the size still has to be right.
         if entry.size > end, ftruncate(fd, off_t(entry.size)) != 0 {
