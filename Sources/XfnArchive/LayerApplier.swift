@@ -377,9 +377,8 @@ final class LayerApplier {
 
     /// Removes whatever is at `path` so a later entry can take its place ("last entry wins").
     private func replaceExisting(_ path: RootPath, in parent: Int32) throws {
+        // No cache invalidation: the only cached directory is `parent` itself, which survives.
         try TreeRemoval.remove(path.name, in: parent, path: path.description)
-        // The cached directory may have been inside what was removed.
-        root.invalidate()
     }
 
     private func noteImplicitDirectory(_ path: String) {

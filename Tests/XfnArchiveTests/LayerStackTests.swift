@@ -55,6 +55,9 @@ import XfnCore
             try tar.file("was-file", "file")
             try tar.symlink("was-link", to: "somewhere")
             try tar.file("same", "old")
+            try tar.directory("nested")
+            try tar.file("nested/same", "old")
+            try tar.directory("nested/was-dir")
         }
         let upper = try fixture.layer("upper") { tar in
             try tar.file("was-dir", "now a file")
@@ -62,6 +65,9 @@ import XfnCore
             try tar.file("was-link", "now a file too")
             try tar.file("same", "new")
             try tar.file("same", "newest")
+            try tar.file("nested/same", "new")
+            try tar.file("nested/was-dir", "file")
+            try tar.file("nested/after", "after")
         }
         _ = try await fixture.unpack([lower, upper])
         #expect(try fixture.contents("was-dir") == "now a file")
@@ -69,6 +75,9 @@ import XfnCore
         #expect(try fixture.contents("was-link") == "now a file too")
         #expect(fixture.lstatMode("was-link").map { $0 & 0o170000 } == 0o100000)
         #expect(try fixture.contents("same") == "newest")
+        #expect(try fixture.contents("nested/same") == "new")
+        #expect(try fixture.contents("nested/was-dir") == "file")
+        #expect(try fixture.contents("nested/after") == "after")
     }
 
     @Test func whiteoutsApplyToLowerLayersOnly() async throws {
