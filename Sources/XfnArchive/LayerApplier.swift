@@ -368,6 +368,9 @@ final class LayerApplier {
             return try root.directory(directory.components, create: false)
         } catch RootDirectory.WalkError.missing {
             return nil
+        } catch RootDirectory.WalkError.notADirectory {
+            // Below a file there is nothing to hide.
+            return nil
         } catch {
             throw walkError(error, layer: layer, entry: entry)
         }
@@ -377,8 +380,9 @@ final class LayerApplier {
 
     /// Removes whatever is at `path` so a later entry can take its place ("last entry wins").
     private func replaceExisting(_ path: RootPath, in parent: Int32) throws {
-        // No cache invalidation: the only cached directory is `parent` itself, which survives.
         try TreeRemoval.remove(path.name, in: parent, path: path.description)
+        // `parent` is the root or the cached directory, never beneath `path`, so it stays open.
+        root.invalidate(under: path.components)
     }
 
     private func noteImplicitDirectory(_ path: String) {

@@ -41,6 +41,12 @@ final class RootDirectory {
         cached = nil
     }
 
+    /// Forgets the cached directory if it is `components` or lies beneath it: called when that
+    /// path is removed, so a later lookup cannot land in the removed directory.
+    func invalidate(under components: [String]) {
+        if let cached, cached.components.starts(with: components) { invalidate() }
+    }
+
     /// The directory `path` is in, as a descriptor owned by this object and valid until the next
     /// call. Missing directories are created (mode 0755) when `create` is set and reported to
     /// `created`.

@@ -80,6 +80,25 @@ import XfnCore
         #expect(try fixture.contents("nested/after") == "after")
     }
 
+    /// A directory replaced by a symlink or a file must not stay reachable through a cached handle.
+    @Test func writingBelowAReplacedDirectoryIsRejected() async throws {
+        let fixture = try Fixture()
+        let lower = try fixture.layer("lower") { tar in
+            try tar.file("usr/bin/tool", "tool")
+            try tar.file("opt/bin/tool", "tool")
+        }
+        let viaSymlink = try fixture.layer("via-symlink") { tar in
+            try tar.symlink("usr", to: "elsewhere")
+            try tar.file("usr/bin/x", "x")
+        }
+        await fixture.expectRejected([lower, viaSymlink], kind: .symlinkInPath, layer: "via-symlink", entry: "usr/bin/x")
+        let viaFile = try fixture.layer("via-file") { tar in
+            try tar.file("opt", "now a file")
+            try tar.file("opt/bin/x", "x")
+        }
+        await fixture.expectRejected([lower, viaFile], kind: .notADirectory, layer: "via-file", entry: "opt/bin/x")
+    }
+
     @Test func whiteoutsApplyToLowerLayersOnly() async throws {
         let fixture = try Fixture()
         let lower = try fixture.layer("lower") { tar in
