@@ -12,6 +12,8 @@ final class TarWriter {
 
     private let handle: OpaquePointer
     private var finished = false
+    /// Numeric owner given to the entries written from now on.
+    var owner: (uid: Int64, gid: Int64) = (0, 0)
     /// A fixed time keeps generated layers reproducible.
     static let defaultTime = 1_700_000_000
 
@@ -105,8 +107,8 @@ final class TarWriter {
         archive_entry_set_perm(entry, mode_t(mode))
         archive_entry_set_size(entry, size)
         archive_entry_set_mtime(entry, time_t(Self.defaultTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
+        archive_entry_set_uid(entry, owner.uid)
+        archive_entry_set_gid(entry, owner.gid)
         extra(entry)
         try check(archive_write_header(handle, entry), "write header of \(path)")
     }
