@@ -10,6 +10,8 @@ public struct ArchiveError: XfnError {
         case corrupt
         /// The entry's path (or a hardlink target) leaves the root: `..`, an absolute path.
         case pathEscapes
+        /// The entry's path is longer than any program could open (PATH_MAX).
+        case pathTooLong
         /// A component of the entry's path is a symlink; extraction never follows links.
         case symlinkInPath
         /// A component of the entry's path exists but is not a directory.

@@ -10,6 +10,8 @@ enum BlockingThread {
                 continuation.resume(with: Result { try body() })
             }
             thread.name = name
+            // Removing a tree recurses once per directory level (at most PATH_MAX / 2 levels).
+            thread.stackSize = 16 << 20
             thread.start()
         }
     }

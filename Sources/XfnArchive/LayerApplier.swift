@@ -78,19 +78,24 @@ final class LayerApplier {
         }
     }
 
-    /// Gives directories their final modes, owners and times, deepest first.
+    /// Gives directories their final modes, owners and times. Changing a directory's metadata
+    /// does not touch its parent's mtime, so any order works; a depth-first order lets each lookup
+    /// start from the cached parent instead of walking from the root.
     func finish() throws {
-        let ordered = directories.sorted { $0.key.count > $1.key.count }
-        for (path, metadata) in ordered {
+        // Sorting with "/" mapped below every other character puts each directory right after
+        // its parent.
+        let ordered = directories
+            .map { (key: $0.key.replacing("/", with: "\u{1}"), path: $0.key, metadata: $0.value) }
+            .sorted { $0.key < $1.key }
+        for (_, path, metadata) in ordered {
             let components = path.split(separator: "/").map(String.init)
             let fd: Int32
             do {
-                fd = try root.openDirectory(components)
+                fd = try root.directory(components, create: false)
             } catch {
                 // Removed or replaced by a later layer; nothing to do.
                 continue
             }
-            defer { close(fd) }
             if let owner = metadata.owner, fchown(fd, owner.uid, owner.gid) != 0 {
                 throw ioError(SystemCallError(operation: "chown", path: path, code: errno), layer: nil, entry: nil)
             }
@@ -267,6 +272,9 @@ final class LayerApplier {
         let target: RootPath
         do {
             target = try RootPath(archivePath: rawTarget)
+        } catch .tooLong {
+            throw ArchiveError(.pathTooLong, layer: layer, entry: rawPath,
+                               detail: "hardlink target is longer than \(RootPath.maxLength) bytes")
         } catch {
             throw ArchiveError(.pathEscapes, layer: layer, entry: rawPath,
                                detail: "hardlink target \"\(rawTarget)\" is outside the root", hint: ArchiveError.unsafeHint())
@@ -422,6 +430,9 @@ final class LayerApplier {
             return try RootPath(archivePath: raw)
         } catch .absolute {
             throw ArchiveError(.pathEscapes, layer: layer, entry: entry, detail: "absolute path", hint: ArchiveError.unsafeHint())
+        } catch .tooLong {
+            throw ArchiveError(.pathTooLong, layer: layer, entry: String(entry.prefix(200)) + "…",
+                               detail: "path is longer than \(RootPath.maxLength) bytes")
         } catch {
             throw ArchiveError(.pathEscapes, layer: layer, entry: entry, detail: "path contains \"..\"", hint: ArchiveError.unsafeHint())
         }

@@ -6,13 +6,19 @@ struct RootPath: Hashable, CustomStringConvertible {
     enum Problem: Error {
         case absolute
         case parentReference
+        case tooLong
     }
+
+    /// Linux's PATH_MAX. Longer paths cannot be opened by the programs that would run from the
+    /// tree, and capping them bounds the tree's depth (and so the recursion of removal).
+    static let maxLength = 4096
 
     /// Parses a path as tar stores it (`./etc/passwd`, `etc/`, `usr//lib`). Absolute paths and any
     /// `..` component are refused outright rather than cleaned: a layer that contains them is hostile
     /// or broken, and silently rewriting them would hide that.
     init(archivePath raw: String) throws(Problem) {
         if raw.hasPrefix("/") { throw .absolute }
+        if raw.utf8.count > Self.maxLength { throw .tooLong }
         var components: [String] = []
         for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

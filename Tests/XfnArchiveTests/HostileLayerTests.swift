@@ -230,3 +230,35 @@ import Testing
                                      kind: .cannotOpen, layer: "sha256:abc", entry: nil)
     }
 }
+
+/// Very deep trees: extraction walks them without following links, removal unwinds them (on a
+/// whiteout or when cleaning up after an error), and paths longer than PATH_MAX are refused.
+@Suite struct DeepTreeTests {
+    /// Deep enough to matter for recursive removal, shallow enough to keep debug builds quick.
+    private static let deepPath = Array(repeating: "d", count: 600).joined(separator: "/") + "/file"
+
+    @Test func deepTreeIsExtractedAndWhitedOut() async throws {
+        let fixture = try Fixture()
+        let lower = try fixture.layer("deep") { tar in try tar.file(Self.deepPath, "bottom") }
+        let upper = try fixture.layer("whiteout") { tar in
+            try tar.file(".wh.d", "")
+            try tar.file("kept", "kept")
+        }
+        _ = try await fixture.unpack([lower])
+        #expect(try fixture.contents(Self.deepPath) == "bottom")
+        try FileManager.default.removeItem(atPath: fixture.destination)
+        _ = try await fixture.unpack([lower, upper])
+        #expect(fixture.scratch.listing(fixture.destination) == ["kept"])
+    }
+
+    @Test func overlongPathIsRefusedAndTheDeepTreeCleanedUp() async throws {
+        let fixture = try Fixture()
+        let tooLong = Array(repeating: "e", count: RootPath.maxLength / 2 + 10).joined(separator: "/")
+        let layer = try fixture.layer("too-long") { tar in
+            try tar.file(Self.deepPath, "bottom")
+            try tar.file(tooLong, "never")
+        }
+        let error = await fixture.expectRejected([layer], kind: .pathTooLong, layer: "too-long", entry: nil)
+        #expect(error?.message.contains("longer than 4096 bytes") == true)
+    }
+}
