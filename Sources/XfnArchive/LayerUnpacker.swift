@@ -8,6 +8,24 @@ import XfnCore
 /// Unpacks a stack of layers into a directory, atomically: the tree is built in
 /// `<destination>.tmp-<random>` beside the destination and renamed into place only when complete.
 /// On any error the temporary tree is removed, so a destination that exists is always finished.
+/// (A process killed mid-unpack leaves its `.tmp-` directory; whoever garbage-collects the cache
+/// may remove such directories once no unpack is running.)
+///
+/// What a layer can and cannot do:
+/// - Paths are relative to the root; an absolute path or any `..` component is an error, as is a
+///   path longer than PATH_MAX.
+/// - Symlinks are created verbatim and never followed while extracting: an entry whose path
+///   passes through a symlink (`link -> /etc`, then `link/passwd`) is an error.
+/// - Hardlinks must name a file already in the tree (this layer or a lower one), reached without
+///   symlinks; anything else is an error.
+/// - OCI whiteouts (`.wh.NAME`) and opaque markers (`.wh..wh..opq`) remove content of lower layers
+///   only; a layer's own entries are never hidden by its own whiteouts.
+/// - Device nodes, FIFOs and sockets are skipped and counted in the summary.
+/// - setuid, setgid and sticky bits are dropped; modification times are kept; numeric owners are
+///   kept only when running as root (see `OwnershipPolicy`). Without root, directories keep the
+///   owner's rwx bits so the tree can be removed again. Extended attributes are not restored.
+/// - Declared data sizes and entry counts are checked against `ExtractionLimits` before anything
+///   is inflated; crossing them is reported as a decompression bomb.
 public enum LayerUnpacker {
     /// Unpacks `layers` (lowest first) into `destination`, on a thread of its own. Progress reports
     /// compressed bytes consumed per layer, keyed by the layer's name.
@@ -32,10 +50,11 @@ public enum LayerUnpacker {
         if exists(destination) { return .alreadyPresent }
         let temporary = destination + ".tmp-" + randomSuffix()
         guard mkdir(temporary, 0o755) == 0 else {
-            let code = errno
-            throw ArchiveError(.io, layer: nil, detail: FileError(path: temporary, operation: "create", code: code).message,
-                               hint: FileError(path: temporary, operation: "create", code: code).hint)
+            let failure = FileError(path: temporary, operation: "create", code: errno)
+            throw ArchiveError(.io, layer: nil, detail: failure.message, hint: failure.hint)
         }
+        // The caller's umask must not decide who can read the tree.
+        chmod(temporary, 0o755)
         let summary: ExtractionSummary
         do {
             summary = try extract(layers, into: temporary, options: options, progress: progress, cancellation: cancellation)
@@ -81,24 +100,19 @@ public enum LayerUnpacker {
     private enum RenameResult { case renamed, destinationTaken, failed(Int32) }
 
     private static func moveIntoPlace(_ from: String, to destination: String) -> RenameResult {
-        let status: Int32
         if let renameat2 = LinuxCalls.renameat2 {
-            status = renameat2(AT_FDCWD, from, AT_FDCWD, destination, LinuxCalls.renameNoReplace)
-        } else {
-            // Plain rename replaces an empty directory but fails on a populated one, which is
-            // what matters: a finished tree is never replaced.
-            status = exists(destination) ? -1 : rename(from, destination)
-            if status != 0, exists(destination) { return .destinationTaken }
+            if renameat2(AT_FDCWD, from, AT_FDCWD, destination, LinuxCalls.renameNoReplace) == 0 { return .renamed }
+            let code = errno
+            if code == EEXIST { return .destinationTaken }
+            // Some file systems do not support RENAME_NOREPLACE; fall through to a plain rename.
+            guard code == EINVAL || code == ENOSYS else { return .failed(code) }
         }
-        if status == 0 { return .renamed }
+        // A plain rename would replace an empty directory, but fails on a populated one, which is
+        // what matters: a finished tree is never replaced.
+        if exists(destination) { return .destinationTaken }
+        if rename(from, destination) == 0 { return .renamed }
         let code = errno
-        if code == EEXIST || code == ENOTEMPTY { return .destinationTaken }
-        if code == ENOSYS || code == EINVAL, LinuxCalls.renameat2 != nil {
-            // Some file systems do not support RENAME_NOREPLACE.
-            if exists(destination) { return .destinationTaken }
-            return rename(from, destination) == 0 ? .renamed : .failed(errno)
-        }
-        return .failed(code)
+        return code == EEXIST || code == ENOTEMPTY ? .destinationTaken : .failed(code)
     }
 
     private static func exists(_ path: String) -> Bool {
