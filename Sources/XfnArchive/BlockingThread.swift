@@ -7,9 +7,11 @@ enum BlockingThread {
     static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                // Set from inside: on Linux a name given before `start()` is not applied, and the
+                // thread would carry its creator's (a cooperative-pool thread's) name instead.
+                Thread.current.name = name
                 continuation.resume(with: Result { try body() })
             }
-            thread.name = name
             // Removing a tree recurses once per directory level (at most PATH_MAX / 2 levels).
             thread.stackSize = 16 << 20
             thread.start()
