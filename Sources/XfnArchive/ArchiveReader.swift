@@ -34,7 +34,7 @@ final class ArchiveReader {
         archive_read_support_filter_gzip(handle)
         archive_read_support_filter_zstd(handle)
         guard archive_read_open_fd(handle, fd, Self.readBlockSize) == ARCHIVE_OK else {
-            throw failure(.corrupt, entry: nil, while: "cannot open the layer")
+            throw failure(.corrupt, entry: nil, while: "not a tar layer (gzip, zstd or uncompressed)")
         }
     }
 

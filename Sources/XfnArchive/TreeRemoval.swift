@@ -19,7 +19,7 @@ enum TreeRemoval {
             // Linux says EISDIR for a directory; POSIX allows EPERM. Either way, empty it first.
             let directory = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard directory >= 0 else {
-                throw SystemCallError(operation: "open", path: path, code: errno == ENOTDIR ? code : errno)
+                throw SystemCallError(operation: "remove", path: path, code: errno == ENOTDIR ? code : errno)
             }
             defer { close(directory) }
             try removeChildren(of: directory, path: path, keep: { _ in false })
