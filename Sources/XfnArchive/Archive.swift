@@ -1,1 +1,0 @@
-/// Safe layer extraction and single-file reads over libarchive.
