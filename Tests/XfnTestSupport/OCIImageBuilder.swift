@@ -14,9 +14,17 @@ public enum TestLayer: Sendable {
     /// One file `random-N.bin` of `size` random bytes (incompressible, so the blob is about as big).
     case random(size: Int)
     case files([TarFile])
-    /// A Crossplane package base layer: `package.yaml` with this text; its manifest descriptor is
-    /// annotated `io.crossplane.xpkg: base` and the config gets the matching label.
-    case xpkg(packageYAML: String)
+    /// A Crossplane package base layer: `package.yaml` with this text, marked as Crossplane marks it
+    /// (by default both the descriptor annotation `io.crossplane.xpkg: base` and the config label).
+    case xpkg(packageYAML: String, marking: XpkgMarking = .annotationAndLabel)
+}
+
+/// How a package's base layer is marked; older and hand-built packages carry only some of the marks.
+public enum XpkgMarking: Sendable {
+    case annotationAndLabel, annotationOnly, labelOnly, unmarked
+
+    var annotates: Bool { self == .annotationAndLabel || self == .annotationOnly }
+    var labels: Bool { self == .annotationAndLabel || self == .labelOnly }
 }
 
 /// The recipe for one image manifest.
@@ -140,12 +148,12 @@ public final class OCIImageBuilder {
                 files = [TarFile(path: "random-\(position).bin", randomBytes: size)]
             case .files(let given):
                 files = given
-            case .xpkg(let yaml):
+            case .xpkg(let yaml, let marking):
                 files = [TarFile(path: "package.yaml", contents: Data(yaml.utf8))]
-                annotations["io.crossplane.xpkg"] = "base"
+                if marking.annotates { annotations["io.crossplane.xpkg"] = "base" }
             }
             let built = try writeLayer(files, annotations: annotations)
-            if case .xpkg = layer { labels["io.crossplane.xpkg:\(built.digest)"] = "base" }
+            if case .xpkg(_, let marking) = layer, marking.labels { labels["io.crossplane.xpkg:\(built.digest)"] = "base" }
             layers.append(built)
         }
 
