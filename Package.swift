@@ -43,7 +43,7 @@ let package = Package(
         // Command line.
         .target(name: "XfnCLI",
                 dependencies: [
-                    "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnPackage",
+                    "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnArchive", "XfnPackage",
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: strict),

@@ -9,9 +9,10 @@ import XfnRegistry
 /// parallel. A cycle, or constraints no single version satisfies, is reported with who asked for what.
 public struct DependencyResolver: Sendable {
     public struct Node: Sendable {
-        public let reference: Reference
-        public let digest: Digest
+        public let pulled: Puller.Result
         public let contents: PackageContents
+        public var reference: Reference { pulled.reference }
+        public var digest: Digest { pulled.digest }
         /// Names (`registry/repository`) of the packages this one depends on.
         public let dependsOn: [String]
     }
@@ -51,8 +52,12 @@ public struct DependencyResolver: Sendable {
                     let name = try Self.name(of: dependency)
                     requirements[name, default: []].append((dependency.version, node.reference.name))
                     if let existing = nodes[name], Self.satisfies(existing.reference, dependency.version) { continue }
-                    if next.contains(where: { $0.name == name }) { continue }
+                    // Every requirement seen so far must hold for the one version chosen.
                     let reference = try await choose(name, requirements: requirements[name]!, tagCache: &tagCache)
+                    if let queued = next.firstIndex(where: { $0.name == name }) {
+                        next[queued].reference = reference
+                        continue
+                    }
                     if let existing = nodes[name], existing.reference == reference { continue }
                     next.append((name, reference))
                 }
@@ -67,7 +72,7 @@ public struct DependencyResolver: Sendable {
         let result = try await puller.pull(reference, options: options)
         let contents = try await loader.contents(manifestDigest: result.manifestDigest, manifest: result.manifest, name: reference.description)
         let dependsOn = try contents.meta.dependencies.map(Self.name(of:))
-        return Node(reference: result.reference, digest: result.digest, contents: contents, dependsOn: dependsOn)
+        return Node(pulled: result, contents: contents, dependsOn: dependsOn)
     }
 
     /// A reference for `name` that meets every requirement seen so far.

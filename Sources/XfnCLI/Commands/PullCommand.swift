@@ -17,6 +17,8 @@ struct PullCommand: AsyncParsableCommand {
               xfn pull xpkg.crossplane.io/crossplane-contrib/function-auto-ready:v0.5.0
               xfn pull --plain-http 127.0.0.1:5000 127.0.0.1:5000/lab/function-demo:v1
               xfn pull --offline ghcr.io/acme/configuration-platform@sha256:…
+              xfn pull --with-dependencies ghcr.io/acme/configuration-platform:v1.2.0
+              xfn pull --unpack xpkg.crossplane.io/crossplane-contrib/function-auto-ready:v0.5.0
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -24,6 +26,12 @@ struct PullCommand: AsyncParsableCommand {
 
     @Option(name: .shortAndLong, help: "Output format: text (one pinned reference per line) or json.")
     var output: OutputFormat = .text
+
+    @Flag(name: .long, help: "Also pull every package the given ones depend on (spec.dependsOn, followed through the whole graph).")
+    var withDependencies = false
+
+    @Flag(name: .long, help: "Unpack each image's layers into the cache's rootfs/ for running it as a function.")
+    var unpack = false
 
     @Argument(help: ArgumentHelp("Fully-qualified references: host/path:tag or host/path@sha256:digest.", valueName: "reference"))
     var references: [String]
@@ -42,15 +50,17 @@ struct PullCommand: AsyncParsableCommand {
             let renderer = showProgress ? ProgressRenderer(terminal: .standardError, title: reference.description) : nil
             let puller = Puller(registry: context.registry, store: context.store, progress: renderer?.handler)
             let options = Puller.Options(platform: global.selectedPlatform, offline: global.offline)
-            let result: Puller.Result
-            do { result = try await puller.pull(reference, options: options) } catch {
+            let pulled: [Puller.Result]
+            do {
+                pulled = try await pullOne(reference, puller: puller, store: context, options: options)
+            } catch {
                 renderer?.finish()
                 throw error
             }
             renderer?.finish()
-            results.append(result)
+            results += pulled
             if output == .text {
-                Terminal.standardOutput.write(Self.pinned(result) + "\n")
+                for result in pulled { Terminal.standardOutput.write(Self.pinned(result) + "\n") }
             }
         }
         if output == .json {
@@ -66,6 +76,23 @@ struct PullCommand: AsyncParsableCommand {
             }
             Terminal.standardOutput.write(ValueJSON.serialize(.array(entries)) + "\n")
         }
+    }
+
+    /// The reference (and with --with-dependencies its dependencies, root first), unpacked if asked.
+    private func pullOne(_ reference: Reference, puller: Puller, store context: CommandContext, options: Puller.Options) async throws -> [Puller.Result] {
+        var results: [Puller.Result]
+        if withDependencies {
+            let resolver = DependencyResolver(puller: puller, loader: PackageLoader(store: context.store), options: options)
+            results = try await resolver.resolve(reference).map(\.pulled)
+        } else {
+            results = [try await puller.pull(reference, options: options)]
+        }
+        if unpack {
+            let result = results[0]
+            let filesystem = try await FunctionFilesystem.unpack(manifestDigest: result.manifestDigest, manifest: result.manifest, store: context.store)
+            if !global.quiet { Terminal.standardError.write("xfn: unpacked \(result.reference) into \(filesystem.rootfs)\n") }
+        }
+        return results
     }
 
     /// The reference as given, pinned: `host/path:tag@sha256:…`.
