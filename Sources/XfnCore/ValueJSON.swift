@@ -64,7 +64,9 @@ public enum ValueJSON {
         return "\(d)"
     }
 
-    public static func writeString(_ s: String, into out: inout String) {
+    /// A JSON string literal. `escapeHTML` also escapes `<`, `>`, `&`, U+2028 and U+2029, as Go's
+    /// `json.Marshal` does (Kubernetes error messages quote values that way).
+    public static func writeString(_ s: String, into out: inout String, escapeHTML: Bool = false) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -73,13 +75,18 @@ public enum ValueJSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case "<", ">", "&", "\u{2028}", "\u{2029}":
+                if escapeHTML { out += unicodeEscape(scalar) } else { out.unicodeScalars.append(scalar) }
+            case _ where scalar.value < 0x20: out += unicodeEscape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
         out += "\""
+    }
+
+    private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     private struct Parser {

@@ -39,18 +39,6 @@ struct ValueValidator {
         FieldError(kind: .invalid, path: path, field: "<nil>", badValue: .value(.string("")), detail: detail)
     }
 
-    private static func schemaType(of value: Value) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "boolean"
-        case .int: "integer"
-        case .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-
     static func validate(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
         let typeApplies = !node.types.isEmpty || node.format != nil
         if value.isNull {
@@ -99,7 +87,7 @@ struct ValueValidator {
 
     private static func checkType(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError]) {
         guard !node.types.isEmpty || node.format != nil else { return }
-        let actual = schemaType(of: value)
+        let actual = value.kubernetesTypeName
         let isFloatInt: Bool = {
             if case .double(let d) = value { return node.types.contains("integer") && isJSONInteger(d) }
             return false

@@ -145,7 +145,7 @@ public enum GoFormat {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? jsonFloat(d) : "null"
-        case .string(let s): writeJSONString(s, into: &out)
+        case .string(let s): ValueJSON.writeString(s, into: &out, escapeHTML: true)
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -157,28 +157,11 @@ public enum GoFormat {
             out += "{"
             for (i, key) in object.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if i > 0 { out += "," }
-                writeJSONString(key, into: &out)
+                ValueJSON.writeString(key, into: &out, escapeHTML: true)
                 out += ":"
                 writeJSON(object[key]!, into: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeJSONString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": out += "\\u" + hex(scalar.value, width: 4)
-            default:
-                if scalar.value < 0x20 { out += "\\u" + hex(scalar.value, width: 4) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        out += "\""
     }
 }
