@@ -169,11 +169,10 @@ import Testing
         let gzipPath = fixture.layers + "/huge.tar.gz"
         try TarWriter.gzip(tarPath, to: gzipPath)
         #expect(ExtractionLimits.default.maxTotalBytes < 10 << 30)
-        let started = ContinuousClock.now
+        // The layer declares 10 GiB but carries none of it: only the header check can refuse it.
         let error = await fixture.expectRejected([LayerFile(path: gzipPath, name: "huge")], kind: .decompressionBomb,
                                                  layer: "huge", entry: "huge.bin")
         #expect(error?.message.contains("\(Int64(10) << 30)") == true)
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func entryCountLimitIsEnforced() async throws {
