@@ -16,6 +16,9 @@ public final class IngestWriter: @unchecked Sendable {
     /// libcurl delivers at most 16 KiB a call; collecting 1 MiB before each write(2) saves ~98% of them.
     private let pending = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     private var pendingCount = 0
+    /// Bytes already handed to the kernel for writeback, so the fsync at commit waits only for the tail.
+    private var writebackStarted: Int64 = 0
+    static let writebackChunk: Int64 = 8 << 20
 
     init(descriptor: Descriptor, directory: String, progress: ProgressHandler?) throws {
         self.descriptor = descriptor
@@ -41,6 +44,11 @@ public final class IngestWriter: @unchecked Sendable {
         guard pendingCount > 0 else { return }
         try FileSystem.writeAll(fd: fd, bytes: UnsafeRawBufferPointer(rebasing: pending[0..<pendingCount]), path: dataPath)
         pendingCount = 0
+        let onDisk = bytesWritten
+        if onDisk - writebackStarted >= Self.writebackChunk, let syncFileRange = LinuxCalls.syncFileRange {
+            _ = syncFileRange(fd, writebackStarted, onDisk - writebackStarted, LinuxCalls.syncFileRangeWrite)
+            writebackStarted = onDisk
+        }
     }
 
     /// A partial file left by an earlier, interrupted pull is kept: its bytes are hashed again so the
@@ -89,6 +97,7 @@ public final class IngestWriter: @unchecked Sendable {
         if bytesWritten > 0 { progress?(.advanced(id: descriptor.digest.description, bytes: -bytesWritten)) }
         hasher = SHA256Hasher()
         bytesWritten = 0
+        writebackStarted = 0
     }
 
     /// Checks size and digest; on a match makes the file durable and read-only and returns its path, on
