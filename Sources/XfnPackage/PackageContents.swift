@@ -6,7 +6,13 @@ import XfnYAML
 /// Compositions, webhook configurations).
 public struct PackageContents: Sendable {
     public let meta: PackageMeta
+    /// The `meta.pkg.crossplane.io` document itself, as written.
+    public let metaDocument: YAMLDocument
+    /// Every other object: CRDs, XRDs, Compositions, webhook configurations.
     public let documents: [YAMLDocument]
+
+    /// The meta document first, then the rest, as package.yaml holds them.
+    public var allDocuments: [YAMLDocument] { [metaDocument] + documents }
 
     /// A kind a package defines, from a CRD or an XRD.
     public struct DefinedKind: Sendable, Hashable, Codable, Comparable {
@@ -32,6 +38,7 @@ public struct PackageContents: Sendable {
             throw PackageError("\(source) holds \(metas.count) meta.pkg.crossplane.io objects; a package has exactly one", exitCode: .failure)
         }
         self.meta = try PackageMeta(metas[0].value)
+        self.metaDocument = metas[0]
         self.documents = documents.filter { !($0.value["apiVersion"]?.stringValue ?? "").hasPrefix("meta.pkg.crossplane.io/") }
     }
 
