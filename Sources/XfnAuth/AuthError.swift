@@ -7,6 +7,8 @@ public struct AuthError: XfnError {
         case invalidTokenResponse
         case untrustedRealm
         case denied(status: Int)
+        /// The credential was checked locally and cannot work; nothing was sent.
+        case invalidCredential(hint: String?)
     }
 
     public let kind: Kind
@@ -28,6 +30,7 @@ public struct AuthError: XfnError {
         case .invalidTokenResponse: "the token service for \(registry) answered something xfn cannot use: \(detail)"
         case .untrustedRealm: "refusing the token realm offered by \(registry): \(detail)"
         case .denied(let status): "\(registry) denied access (HTTP \(status)): \(detail)"
+        case .invalidCredential: detail
         }
     }
 
@@ -37,7 +40,7 @@ public struct AuthError: XfnError {
             lines.append("credentials considered:")
             lines += trace.steps.map { "  \($0)" }
         }
-        lines.append(RegistryHints.hint(for: registry))
+        if case .invalidCredential(let hint?) = kind { lines.append(hint) } else { lines.append(RegistryHints.hint(for: registry)) }
         return lines.joined(separator: "\n")
     }
 

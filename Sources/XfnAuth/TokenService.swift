@@ -21,6 +21,8 @@ public actor TokenService {
     private var cache: [Key: Token] = [:]
     private var inFlight: [Key: Task<Token, any Error>] = [:]
     public private(set) var fetchCount = 0
+    /// One line per token request (URL, method, scopes, user name class, status); never a secret.
+    public private(set) var exchanges: [String] = []
 
     /// Minimum lifetime the distribution spec promises, and the margin kept before expiry.
     static let minimumLifetime: Duration = .seconds(60)
@@ -34,6 +36,11 @@ public actor TokenService {
             throw AuthError(kind: .invalidTokenResponse, registry: registry, detail: "the Bearer challenge has no realm")
         }
         try RealmPolicy.check(realm: realm, registry: registry, plainHTTP: plainHTTP)
+        if case .basic(let username, let password)? = credential?.secret {
+            do { try GoogleServiceAccountKey.validate(username: username, password: password, origin: credential?.source ?? "the credential") } catch {
+                throw AuthError(kind: .invalidCredential(hint: error.hint), registry: registry, detail: error.message)
+            }
+        }
         let sortedScopes = Array(Set(scopes)).sorted()
         let key = Key(realm: realm, service: challenge.service ?? "", scopes: sortedScopes, credential: credential?.fingerprint ?? "")
         if let cached = cache[key], cached.expiresAt > .now { return cached.value }
@@ -44,7 +51,20 @@ public actor TokenService {
         inFlight[key] = task
         fetchCount += 1
         defer { inFlight[key] = nil }
-        let token = try await task.value
+        let who: String =
+            switch credential?.secret {
+            case .basic(let username, _)?: "Basic as user \(Credential.usernameClass(username))"
+            case .identityToken?: "OAuth2 refresh_token grant (identity token)"
+            case .registryToken?: "registry token"
+            case nil: "anonymous"
+            }
+        let line = "GET/POST \(realm) service=\(challenge.service ?? "-") scopes=[\(sortedScopes.joined(separator: " "))] \(who)"
+        let token: Token
+        do { token = try await task.value } catch let error as AuthError {
+            exchanges.append(line + " → failed: " + error.message)
+            throw error
+        }
+        exchanges.append(line + " → token issued")
         cache[key] = token
         return token.value
     }
@@ -72,7 +92,22 @@ public actor TokenService {
             headers.append(("Authorization", "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()))
         }
         let response = try await http.send(HTTPRequest(url: url, headers: headers, timeout: .seconds(60)), bodyLimit: 64 << 10)
+        // A realm that only speaks OAuth2 answers GET with 404/405; only then is the password sent in a POST.
+        if [404, 405].contains(response.status), case .basic(let username, let password)? = credential?.secret {
+            let post = passwordRequest(realm: realm, service: service, scopes: scopes, username: username, password: password)
+            let retried = try await http.send(post, bodyLimit: 64 << 10)
+            if retried.isSuccess || retried.status != 404 { return try parse(retried, registry: registry, realm: realm) }
+        }
         return try parse(response, registry: registry, realm: realm)
+    }
+
+    private static func passwordRequest(realm: String, service: String?, scopes: [String], username: String, password: String) -> HTTPRequest {
+        var fields = ["grant_type=password", "username=" + formEncode(username), "password=" + formEncode(password), "client_id=xfn"]
+        if let service { fields.append("service=" + formEncode(service)) }
+        if !scopes.isEmpty { fields.append("scope=" + formEncode(scopes.joined(separator: " "))) }
+        return HTTPRequest(
+            method: "POST", url: realm, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data(fields.joined(separator: "&").utf8), timeout: .seconds(60))
     }
 
     private static func oauthRequest(realm: String, service: String?, scopes: [String], refreshToken: String) -> HTTPRequest {
@@ -97,8 +132,22 @@ public actor TokenService {
             throw AuthError(kind: .invalidTokenResponse, registry: registry, detail: "no token or access_token in the answer")
         }
         let declared = document["expires_in"]?.intValue.map { Duration.seconds($0) } ?? minimumLifetime
-        let lifetime = max(declared, minimumLifetime)
+        var lifetime = max(declared, minimumLifetime)
+        // `issued_at` moves the start of the lifetime back when the token server's answer was slow or
+        // the token was minted earlier; a clock far off from ours is ignored.
+        if let issued = document["issued_at"]?.stringValue.flatMap(parseTimestamp) {
+            let age = Date().timeIntervalSince(issued)
+            if age > 0, age < 3600 { lifetime = max(lifetime - .seconds(Int64(age)), .seconds(0)) }
+        }
         return Token(value: value, expiresAt: .now + lifetime - refreshMargin)
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     static func formEncode(_ text: String) -> String {

@@ -21,8 +21,21 @@ struct CommandContext {
         settings.resolve = global.resolve
         store = try ContentStore(root: global.cacheDirectory)
         let explicit = try credentials.explicitSource()
-        let resolver = CredentialResolver.standard(environment: environment, explicit: explicit, authFile: credentials.authfile)
-        registry = RegistryClient(http: HTTPClient(settings: settings), credentials: resolver)
+        if let keyFile = credentials.gcpKeyFile {
+            // A damaged key named on the command line is reported before anything is sent.
+            guard let data = FileManager.default.contents(atPath: keyFile) else {
+                throw GoogleKeyError(origin: "--gcp-key-file \(keyFile)", problem: "the file cannot be read")
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            if (try? ValueJSON.parse(text))?["type"]?.stringValue != "authorized_user" {
+                _ = try GoogleServiceAccountKey(json: text, origin: "--gcp-key-file \(keyFile)")
+            }
+        }
+        let http = HTTPClient(settings: settings)
+        let options = ResolverOptions(http: http, cacheDirectory: global.cacheDirectory, gcpKeyFile: credentials.gcpKeyFile,
+                                      containerdConfig: credentials.containerdConfig)
+        let resolver = CredentialResolver.standard(environment: environment, explicit: explicit, authFile: credentials.authfile, options: options)
+        registry = RegistryClient(http: http, credentials: resolver)
     }
 
     /// Prints requests and retries on stderr with --verbose.
