@@ -25,6 +25,15 @@ final class RSASigner: @unchecked Sendable {
             EVP_PKEY_free(key)
             throw KeyError(description: "the key is not an RSA key")
         }
+        // A PEM whose base64 was edited can still decode; the RSA consistency check catches it.
+        if let context = EVP_PKEY_CTX_new(key, nil) {
+            defer { EVP_PKEY_CTX_free(context) }
+            guard EVP_PKEY_check(context) == 1 else {
+                ERR_clear_error()
+                EVP_PKEY_free(key)
+                throw KeyError(description: "OpenSSL reads it, but the RSA key's numbers do not fit together")
+            }
+        }
         self.key = key
     }
 
