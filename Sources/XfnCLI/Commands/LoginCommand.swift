@@ -39,7 +39,7 @@ struct LoginCommand: AsyncParsableCommand {
         let context = try CommandContext(global: global)
         let secret: Credential.Secret = username == "<token>" ? .identityToken(password) : .basic(username: username, password: password)
         let credential = Credential(secret: secret, source: "xfn login")
-        let probe = try Reference(parsing: "\(host)/xfn-login")
+        let probe = try Reference(parsing: "\(host)/xfn-login:latest")
         if !global.offline {
             do {
                 try await LoginVerifier.verify(http: context.registry.http, tokens: context.registry.tokens,
