@@ -224,6 +224,8 @@ public struct CredentialResolver: Sendable {
             sources.append(ECRCredentialSource(environment: environment, http: http, cacheDirectory: options.cacheDirectory))
             if options.gcpKeyFile == nil { sources.append(GoogleCredentialSource(environment: environment, http: http)) }
         }
+        sources.append(AzureCLISource(environment: environment))
+        sources.append(GitHubTokenSource(environment: environment))
         return CredentialResolver(sources: sources)
     }
 
