@@ -27,59 +27,148 @@ struct ExternalProgram: Sendable {
         return nil
     }
 
-    /// Runs to completion or until `timeout`, when it is terminated (then killed).
+    /// Runs to completion or until `timeout`, when its whole process group is terminated (then killed),
+    /// so a helper script's own children cannot keep xfn waiting.
     func run(_ arguments: [String], input: Data, environment: Environment, timeout: Duration = .seconds(30)) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let thread = Thread {
-                var empty = sigset_t()
-                sigemptyset(&empty)
-                pthread_sigmask(SIG_SETMASK, &empty, nil)
                 continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input, environment: environment, timeout: timeout) })
             }
             thread.start()
         }
     }
 
+    struct SpawnError: Error, CustomStringConvertible {
+        let description: String
+    }
+
     private func runBlocking(_ arguments: [String], input: Data, environment: Environment, timeout: Duration) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment.variables
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        // A helper that exits without reading stdin must not take xfn down with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        try process.run()
-        // Readers drain both pipes so a chatty program never blocks on a full pipe.
+        var stdinPipe: [Int32] = [-1, -1], stdoutPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
+        // Close-on-exec, so helpers started at the same time never inherit each other's pipes.
+        guard Self.makePipe(&stdinPipe), Self.makePipe(&stdoutPipe), Self.makePipe(&stderrPipe) else {
+            throw SpawnError(description: "pipe(): \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        // Nothing else of xfn's leaks into the child either (descriptors opened without O_CLOEXEC).
+        if let closeFrom = Self.closeFrom { _ = closeFrom(&actions, 3) }
+
+        // Its own process group, no blocked signals and default dispositions: xfn's threads block
+        // signals and ignore SIGPIPE, which a child must not inherit.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        var spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // ETXTBSY: another thread forked while a just-written script was still open for writing; that
+        // child closes it when it execs, moments later.
+        for _ in 0..<20 where spawned == ETXTBSY {
+            usleep(50_000)
+            spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+            throw SpawnError(description: "cannot start \(path): \(String(cString: strerror(spawned)))")
+        }
+
         let collected = OutputCollector()
         let group = DispatchGroup()
-        for (handle, isOut) in [(stdout.fileHandleForReading, true), (stderr.fileHandleForReading, false)] {
+        for (fd, isOut) in [(stdoutPipe[0], true), (stderrPipe[0], false)] {
             group.enter()
             DispatchQueue.global().async {
-                let data = handle.readDataToEndOfFile()
-                collected.set(data, stdout: isOut)
+                collected.set(Self.readAll(fd), stdout: isOut)
+                close(fd)
                 group.leave()
             }
         }
-        try? stdin.fileHandleForWriting.write(contentsOf: input)
-        try? stdin.fileHandleForWriting.close()
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        var timedOut = false
-        if exited.wait(timeout: .now() + seconds) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 2) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
+        let writer = stdinPipe[1]
+        DispatchQueue.global().async {
+            // SIGPIPE is ignored (above), so a program that exits without reading costs an EPIPE here.
+            input.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = write(writer, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n <= 0 { break }
+                    offset += n
+                }
             }
+            close(writer)
         }
-        process.waitUntilExit()
-        _ = group.wait(timeout: .now() + 5)
-        return Result(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr, timedOut: timedOut)
+
+        let deadline = ContinuousClock.now + timeout
+        var status: Int32 = 0
+        var timedOut = false
+        var killedAt: ContinuousClock.Instant?
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            let now = ContinuousClock.now
+            if now >= deadline, killedAt == nil {
+                timedOut = true
+                kill(-pid, SIGTERM)
+                killedAt = now
+            } else if let killedAt, now - killedAt > .seconds(2) {
+                kill(-pid, SIGKILL)
+            }
+            usleep(10_000)
+        }
+        // Something the program left running in its group may hold the pipes open; it goes too.
+        if timedOut || group.wait(timeout: .now() + 1) == .timedOut {
+            kill(-pid, SIGKILL)
+            _ = group.wait(timeout: .now() + 4)
+        }
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: exitStatus, stdout: collected.stdout, stderr: collected.stderr, timedOut: timedOut)
+    }
+
+    /// glibc's `pipe2` and `posix_spawn_file_actions_addclosefrom_np` (2.34+), which the Swift Glibc
+    /// module does not export; looked up once.
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let pipe2: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+    private static let closeFrom: CloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        if let pipe2 { return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) } == 0 }
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+
+    private static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { data.append(buffer, count: n); continue }
+            if n < 0 && errno == EINTR { continue }
+            return data
+        }
     }
 }
 
