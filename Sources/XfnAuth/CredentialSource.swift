@@ -253,6 +253,11 @@ public struct CredentialResolver: Sendable {
         var trace = AuthTrace()
         for source in sources {
             if let credential = await source.credential(registry: registry, repository: repository, trace: &trace) {
+                if let expired = ECRTokenCheck.expiry(of: credential, registry: registry), expired < Date() {
+                    // A day-old `docker login` to ECR would only earn a 401; the next sources may do better.
+                    trace.record(source.name, .failed, "the ECR token from \(credential.source) expired at \(expired); looking further")
+                    continue
+                }
                 return (credential, trace)
             }
         }

@@ -249,3 +249,15 @@ public struct PrivateFileError: XfnError {
     public var hint: String? { "check that the directory is writable by you" }
     public var exitCode: ExitStatus { .registry }
 }
+
+/// ECR passwords are base64 of a JSON envelope whose `expiration` (Unix seconds) says when the 12-hour
+/// token ends, so a stale login can be recognised without asking the registry.
+enum ECRTokenCheck {
+    static func expiry(of credential: Credential, registry: String) -> Date? {
+        guard case .basic("AWS", let password) = credential.secret, ECRHost(registry: registry) != nil,
+              let data = Data(base64Encoded: password, options: .ignoreUnknownCharacters),
+              let expiration = (try? ValueJSON.parse(data))?["expiration"]?.numberValue
+        else { return nil }
+        return Date(timeIntervalSince1970: expiration)
+    }
+}

@@ -59,14 +59,21 @@ public struct GoogleCredentialSource: CredentialSource {
         let type = (try? ValueJSON.parse(text))?["type"]?.stringValue
         do {
             let token: AccessToken
-            switch type {
-            case "authorized_user":
-                token = try await refreshAuthorizedUser(text)
-                trace.record(name, .matched, "\(origin): authorized_user refresh token exchanged for an access token")
-            default:
-                let key = try GoogleServiceAccountKey(json: text, origin: origin)
-                token = try await exchange(key: key)
-                trace.record(name, .matched, "\(origin): service account \(key.clientEmail), signed JWT exchanged at \(key.tokenURI)")
+            let cacheKey = SHA256Hasher.digest(text).hex
+            if let cached = await GoogleTokenCache.shared.token(for: cacheKey) {
+                token = cached
+                trace.record(name, .matched, "\(origin): access token obtained earlier in this run")
+            } else {
+                switch type {
+                case "authorized_user":
+                    token = try await refreshAuthorizedUser(text)
+                    trace.record(name, .matched, "\(origin): authorized_user refresh token exchanged for an access token")
+                default:
+                    let key = try GoogleServiceAccountKey(json: text, origin: origin)
+                    token = try await exchange(key: key)
+                    trace.record(name, .matched, "\(origin): service account \(key.clientEmail), signed JWT exchanged at \(key.tokenURI)")
+                }
+                await GoogleTokenCache.shared.store(token, for: cacheKey)
             }
             return Credential(secret: .basic(username: "oauth2accesstoken", password: token.value), source: origin)
         } catch let error as GoogleKeyError {
@@ -149,5 +156,22 @@ public struct GoogleCredentialSource: CredentialSource {
             trace.record(name, .noMatch, "metadata server \(host) not reachable (not on Google Cloud)")
             return nil
         }
+    }
+}
+
+/// Access tokens already obtained in this process, by key file content, so pulling several images
+/// from Google registries exchanges each key once; tokens are dropped 225 s before they expire, as
+/// Google's own libraries do.
+actor GoogleTokenCache {
+    static let shared = GoogleTokenCache()
+    private var tokens: [String: (token: GoogleCredentialSource.AccessToken, until: ContinuousClock.Instant)] = [:]
+
+    func token(for key: String) -> GoogleCredentialSource.AccessToken? {
+        guard let entry = tokens[key], entry.until > .now else { return nil }
+        return entry.token
+    }
+
+    func store(_ token: GoogleCredentialSource.AccessToken, for key: String) {
+        tokens[key] = (token, .now + .seconds(max(token.expiresIn - 225, 0)))
     }
 }

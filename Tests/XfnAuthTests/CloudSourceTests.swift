@@ -98,3 +98,43 @@ import XfnTestSupport
         #expect(RegistryHints.hint(for: "docker.io", trace: nil).contains("private and for non-existent"))
     }
 }
+
+@Suite(.serialized) struct StaleAndRefreshTests {
+    func ecrPassword(expiresIn seconds: TimeInterval) -> String {
+        let envelope = #"{"payload":"opaque","datakey":"opaque","version":"2","type":"DATA_KEY","expiration":\#(Int(Date().timeIntervalSince1970 + seconds))}"#
+        return Data(envelope.utf8).base64EncodedString()
+    }
+
+    @Test func expiredECRLoginIsSkippedAndNamed() async throws {
+        var env = try AuthTestEnvironment()
+        let host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+        try env.write(#"{"auths":{"\#(host)":{"auth":"\#(basicAuth("AWS", ecrPassword(expiresIn: -3600)))"}}}"#, to: ".docker/config.json")
+        try env.write(#"{"auths":{"\#(host)":{"auth":"\#(basicAuth("AWS", ecrPassword(expiresIn: 3600)))"}}}"#, to: "other.json")
+        let (none, trace) = await env.resolve(host, "fn")
+        #expect(none == nil)
+        #expect(trace.steps.contains { $0.outcome == .failed && $0.detail.contains("expired at") })
+        env.variables["DOCKER_CONFIG"] = env.home.appending("fresh")
+        try env.write(#"{"auths":{"\#(host)":{"auth":"\#(basicAuth("AWS", ecrPassword(expiresIn: 3600)))"}}}"#, to: "fresh/config.json")
+        #expect(await env.resolve(host, "fn").0 != nil)
+    }
+
+    @Test func authorizedUserFileIsRefreshedOnceAndReused() async throws {
+        try await StubServer.with(respond: { request in
+            let form = Dictionary(FormDecoding.decode(String(decoding: request.body, as: UTF8.self)).map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            guard form["grant_type"] == "refresh_token", form["refresh_token"] == "1//refresh", form["client_id"] == "cid", form["client_secret"] == "csecret" else {
+                return .json(400, #"{"error":"invalid_grant"}"#)
+            }
+            return .json(200, #"{"access_token":"ya29.user","expires_in":3599}"#)
+        }) { stub in
+            let env = try AuthTestEnvironment()
+            let path = try env.write(#"{"type":"authorized_user","client_id":"cid","client_secret":"csecret","refresh_token":"1//refresh","token_uri":"\#(stub.baseURL)/token"}"#,
+                                     to: ".config/gcloud/application_default_credentials.json")
+            let http = HTTPClient(settings: TransportSettings(environment: env.environment))
+            let (credential, trace) = await env.resolve("us-docker.pkg.dev", "p/r/i", options: ResolverOptions(http: http))
+            #expect(credential?.secret == .basic(username: "oauth2accesstoken", password: "ya29.user"), "\(trace.steps)")
+            #expect(trace.steps.contains { $0.detail.contains("gcloud application-default \(path)") })
+            _ = await env.resolve("us-docker.pkg.dev", "p/r/other", options: ResolverOptions(http: http))
+            #expect(stub.requests.count == 1)
+        }
+    }
+}

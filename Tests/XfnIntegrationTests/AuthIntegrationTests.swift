@@ -92,6 +92,22 @@ import XfnTestSupport
         }
     }
 
+    @Test func containerdConfigCredentials() async throws {
+        try await withTokenRegistry({ $0 == .basic(username: "node", password: #"p"w'd"#) }) { registry, _, _ in
+            var xfn = try XfnProcess()
+            try xfn.isolateCloudSettings()
+            try xfn.writeFile("""
+                version = 2
+                [plugins."io.containerd.grpc.v1.cri".registry.configs."\(registry.host)".auth]
+                  username = "node"
+                  password = "p\\"w'd"
+                """, to: "containerd/config.toml")
+            let result = try await xfn.pull(["\(registry.host)/lab/fn:v1"],
+                                            ["--plain-http", registry.host, "--containerd-config", xfn.home.appending("containerd/config.toml")])
+            #expect(result.status == 0, "\(result.stderrText)")
+        }
+    }
+
     @Test func identityTokenIsRefreshedWithTheOAuthGrant() async throws {
         try await withTokenRegistry({ $0 == .refreshToken("idtoken-abc") }) { registry, tokens, _ in
             var xfn = try XfnProcess()
