@@ -45,26 +45,28 @@ public actor TokenService {
         let key = Key(realm: realm, service: challenge.service ?? "", scopes: sortedScopes, credential: credential?.fingerprint ?? "")
         if let cached = cache[key], cached.expiresAt > .now { return cached.value }
         if let running = inFlight[key] { return try await running.value.value }
+        let log = ExchangeLog()
         let task = Task { [http] in
-            try await Self.fetch(http: http, registry: registry, realm: realm, service: challenge.service, scopes: scopes, credential: credential)
+            try await Self.fetch(http: http, registry: registry, realm: realm, service: challenge.service, scopes: scopes, credential: credential, log: log)
         }
         inFlight[key] = task
         fetchCount += 1
         defer { inFlight[key] = nil }
         let who: String =
             switch credential?.secret {
-            case .basic(let username, _)?: "Basic as user \(Credential.usernameClass(username))"
-            case .identityToken?: "OAuth2 refresh_token grant (identity token)"
+            case .basic(let username, _)?: "user \(Credential.usernameClass(username))"
+            case .identityToken?: "identity token"
             case .registryToken?: "registry token"
             case nil: "anonymous"
             }
-        let line = "GET/POST \(realm) service=\(challenge.service ?? "-") scopes=[\(sortedScopes.joined(separator: " "))] \(who)"
+        let scopeText = "scopes=[\(sortedScopes.joined(separator: " "))]"
         let token: Token
         do { token = try await task.value } catch let error as AuthError {
-            exchanges.append(line + " → failed: " + error.message)
+            exchanges += log.lines.map { "\($0), \(scopeText), \(who)" }
+            exchanges.append("  → failed: " + error.message)
             throw error
         }
-        exchanges.append(line + " → token issued")
+        exchanges += log.lines.map { "\($0), \(scopeText), \(who)" }
         cache[key] = token
         return token.value
     }
@@ -74,9 +76,11 @@ public actor TokenService {
         cache = cache.filter { $0.key.realm != realm }
     }
 
-    private static func fetch(http: HTTPClient, registry: String, realm: String, service: String?, scopes: [String], credential: Credential?) async throws -> Token {
+    private static func fetch(http: HTTPClient, registry: String, realm: String, service: String?, scopes: [String], credential: Credential?,
+                              log: ExchangeLog) async throws -> Token {
         if case .identityToken(let refreshToken)? = credential?.secret {
             let response = try await http.send(oauthRequest(realm: realm, service: service, scopes: scopes, refreshToken: refreshToken), bodyLimit: 64 << 10)
+            log.add("POST \(realm) grant_type=refresh_token service=\(service ?? "-") → HTTP \(response.status)")
             if response.status != 404 {
                 return try parse(response, registry: registry, realm: realm)
             }
@@ -92,10 +96,12 @@ public actor TokenService {
             headers.append(("Authorization", "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()))
         }
         let response = try await http.send(HTTPRequest(url: url, headers: headers, timeout: .seconds(60)), bodyLimit: 64 << 10)
+        log.add("GET \(url) \(headers.isEmpty ? "without credentials" : "with Basic") → HTTP \(response.status)")
         // A realm that only speaks OAuth2 answers GET with 404/405; only then is the password sent in a POST.
         if [404, 405].contains(response.status), case .basic(let username, let password)? = credential?.secret {
             let post = passwordRequest(realm: realm, service: service, scopes: scopes, username: username, password: password)
             let retried = try await http.send(post, bodyLimit: 64 << 10)
+            log.add("POST \(realm) grant_type=password service=\(service ?? "-") → HTTP \(retried.status)")
             if retried.isSuccess || retried.status != 404 { return try parse(retried, registry: registry, realm: realm) }
         }
         return try parse(response, registry: registry, realm: realm)
@@ -155,6 +161,15 @@ public actor TokenService {
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
+}
+
+/// The requests one token fetch made, for `exchanges`.
+final class ExchangeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func add(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
 }
 
 /// A registry chooses where xfn sends credentials for a token; a hostile one must not be able to point
