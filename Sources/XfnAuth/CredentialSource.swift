@@ -188,9 +188,13 @@ public struct ResolverOptions: Sendable {
     public var cacheDirectory: String?
     public var gcpKeyFile: String?
     public var containerdConfig: String?
+    /// Registries spoken to over plain HTTP, for token exchanges on the registry host itself.
+    public var plainHTTPHosts: Set<String>
 
-    public init(http: HTTPClient? = nil, cacheDirectory: String? = nil, gcpKeyFile: String? = nil, containerdConfig: String? = nil) {
+    public init(http: HTTPClient? = nil, cacheDirectory: String? = nil, gcpKeyFile: String? = nil, containerdConfig: String? = nil,
+                plainHTTPHosts: Set<String> = []) {
         self.http = http
+        self.plainHTTPHosts = plainHTTPHosts
         self.cacheDirectory = cacheDirectory
         self.gcpKeyFile = gcpKeyFile
         self.containerdConfig = containerdConfig
@@ -223,6 +227,9 @@ public struct CredentialResolver: Sendable {
         if let http = options.http {
             sources.append(ECRCredentialSource(environment: environment, http: http, cacheDirectory: options.cacheDirectory))
             if options.gcpKeyFile == nil { sources.append(GoogleCredentialSource(environment: environment, http: http)) }
+        }
+        if let http = options.http {
+            sources.append(AzureWorkloadIdentitySource(environment: environment, http: http, plainHTTPHosts: options.plainHTTPHosts))
         }
         sources.append(AzureCLISource(environment: environment))
         sources.append(GitHubTokenSource(environment: environment))

@@ -33,7 +33,7 @@ struct CommandContext {
         }
         let http = HTTPClient(settings: settings)
         let options = ResolverOptions(http: http, cacheDirectory: global.cacheDirectory, gcpKeyFile: credentials?.gcpKeyFile,
-                                      containerdConfig: credentials?.containerdConfig)
+                                      containerdConfig: credentials?.containerdConfig, plainHTTPHosts: Set(global.plainHTTP))
         let resolver = CredentialResolver.standard(environment: environment, explicit: explicit, authFile: credentials?.authfile, options: options)
         registry = RegistryClient(http: http, credentials: resolver)
     }

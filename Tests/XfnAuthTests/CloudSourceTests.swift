@@ -138,3 +138,36 @@ import XfnTestSupport
         }
     }
 }
+
+@Suite(.serialized) struct AzureIdentityTests {
+    @Test func workloadIdentityIsExchangedForAnACRRefreshToken() async throws {
+        try await StubServer.with(respond: { request in
+            let form = Dictionary(FormDecoding.decode(String(decoding: request.body, as: UTF8.self)).map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            switch request.path {
+            case "/tenant-1/oauth2/v2.0/token":
+                guard form["client_assertion"] == "federated-jwt", form["client_id"] == "app-1",
+                      form["scope"] == "https://containerregistry.azure.net/.default" else { return .json(400, #"{"error":"invalid_client"}"#) }
+                return .json(200, #"{"access_token":"entra-access","expires_in":3600}"#)
+            case "/oauth2/exchange":
+                guard form["grant_type"] == "access_token", form["access_token"] == "entra-access", form["tenant"] == "tenant-1",
+                      form["service"] == "myreg.azurecr.io" else { return .json(401, #"{"errors":[]}"#) }
+                return .json(200, #"{"refresh_token":"acr-refresh"}"#)
+            default:
+                return .text(404, "no")
+            }
+        }) { stub in
+            var env = try AuthTestEnvironment()
+            env.variables["AZURE_TENANT_ID"] = "tenant-1"
+            env.variables["AZURE_CLIENT_ID"] = "app-1"
+            env.variables["AZURE_FEDERATED_TOKEN_FILE"] = try env.write("federated-jwt\n", to: "token")
+            env.variables["AZURE_AUTHORITY_HOST"] = stub.baseURL
+            let registry = "myreg.azurecr.io:\(stub.port)"
+            var settings = TransportSettings(environment: env.environment)
+            settings.resolve = ["\(registry):127.0.0.1"]
+            let http = HTTPClient(settings: settings)
+            let (credential, trace) = await env.resolve(registry, "fn", options: ResolverOptions(http: http, plainHTTPHosts: [registry]))
+            #expect(credential?.secret == .identityToken("acr-refresh"), "\(trace.steps)")
+            #expect(!trace.steps.map(\.description).joined().contains("federated-jwt"))
+        }
+    }
+}

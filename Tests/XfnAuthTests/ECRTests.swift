@@ -191,3 +191,23 @@ import XfnTestSupport
         #expect(throws: TOMLSubset.SyntaxError.self) { try TOMLSubset.parse(#"k = "unterminated"#) }
     }
 }
+
+@Suite struct ECRCLIFallbackTests {
+    @Test func awsCLIAnswersWhenNoKeysAndNoHelper() async throws {
+        var env = try AuthTestEnvironment()
+        env.variables["AWS_EC2_METADATA_DISABLED"] = "true"
+        env.variables["AWS_SHARED_CREDENTIALS_FILE"] = env.home.appending("none")
+        env.variables["AWS_CONFIG_FILE"] = env.home.appending("none")
+        let aws = try env.write("""
+            #!/bin/sh
+            [ "$*" = "ecr get-login-password --region ap-southeast-2" ] || { echo "unexpected: $*" >&2; exit 2; }
+            echo cli-password
+            """, to: "bin/aws")
+        chmod(aws, 0o755)
+        let http = HTTPClient(settings: TransportSettings(environment: env.environment))
+        let (credential, trace) = await env.resolve("123456789012.dkr.ecr.ap-southeast-2.amazonaws.com", "fn", options: ResolverOptions(http: http))
+        #expect(credential?.secret == .basic(username: "AWS", password: "cli-password"), "\(trace.steps)")
+        #expect(trace.steps.contains { $0.detail.contains("docker-credential-ecr-login is not on PATH") })
+        #expect(trace.steps.contains { $0.detail.contains("aws ecr get-login-password --region ap-southeast-2 → exit 0") })
+    }
+}
