@@ -12,10 +12,8 @@ public struct AzureCLISource: CredentialSource {
     public var name: String { "azure" }
 
     public func credential(registry: String, repository: String, trace: inout AuthTrace) async -> Credential? {
-        guard registry.hasSuffix(".azurecr.io") else {
-            trace.record(name, .skipped, "\(registry) is not an Azure registry")
-            return nil
-        }
+        // Other registries are not this source's business, and say nothing in the trace.
+        guard (registry.split(separator: ":").first.map(String.init) ?? registry).hasSuffix(".azurecr.io") else { return nil }
         guard let az = ExternalProgram.find("az", environment: environment) else {
             trace.record(name, .skipped, "the az CLI is not on PATH")
             return nil
@@ -46,10 +44,7 @@ public struct GitHubTokenSource: CredentialSource {
     public var name: String { "github" }
 
     public func credential(registry: String, repository: String, trace: inout AuthTrace) async -> Credential? {
-        guard registry == "ghcr.io" else {
-            trace.record(name, .skipped, "$GITHUB_TOKEN is only used for ghcr.io")
-            return nil
-        }
+        guard registry == "ghcr.io" else { return nil }
         guard let token = environment["GITHUB_TOKEN"] else {
             trace.record(name, .noMatch, "$GITHUB_TOKEN is not set")
             return nil

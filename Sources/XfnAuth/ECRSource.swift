@@ -93,12 +93,10 @@ public struct ECRCredentialSource: CredentialSource {
     }
 
     public func credential(registry: String, repository: String, trace: inout AuthTrace) async -> Credential? {
-        guard let host = ECRHost(registry: registry) else {
-            trace.record(name, .skipped, "\(registry) is not an ECR host")
-            return nil
-        }
-        let where_ = host.isPublic ? "ECR Public" : "account \(host.account ?? "?"), region \(host.region)\(host.fips ? ", FIPS" : "")"
-        trace.record(name, .info, "\(registry) is ECR (\(where_))")
+        // Other registries are not this source's business, and say nothing in the trace.
+        guard let host = ECRHost(registry: registry) else { return nil }
+        let kind = host.isPublic ? "ECR Public" : "account \(host.account ?? "?"), region \(host.region)\(host.fips ? ", FIPS" : "")"
+        trace.record(name, .info, "\(registry) is ECR (\(kind))")
         guard let keys = await AWSCredentialChain(environment: environment, http: http).resolve(region: host.region, trace: &trace) else {
             return await fallback(host: host, registry: registry, trace: &trace)
         }

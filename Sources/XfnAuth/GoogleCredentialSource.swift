@@ -32,10 +32,7 @@ public struct GoogleCredentialSource: CredentialSource {
         if let explicitKeyFile {
             return await fromFile(explicitKeyFile, label: "--gcp-key-file", trace: &trace)
         }
-        guard GoogleHost.matches(registry) else {
-            trace.record(name, .skipped, "\(registry) is not a Google registry")
-            return nil
-        }
+        guard GoogleHost.matches(registry) else { return nil }
         if let path = environment["GOOGLE_APPLICATION_CREDENTIALS"] {
             return await fromFile(path, label: "$GOOGLE_APPLICATION_CREDENTIALS", trace: &trace)
         }
