@@ -36,15 +36,16 @@ public actor TokenService {
             throw AuthError(kind: .invalidTokenResponse, registry: registry, detail: "the Bearer challenge has no realm")
         }
         try RealmPolicy.check(realm: realm, registry: registry, plainHTTP: plainHTTP)
+        let sortedScopes = Array(Set(scopes)).sorted()
+        let key = Key(realm: realm, service: challenge.service ?? "", scopes: sortedScopes, credential: credential?.fingerprint ?? "")
+        if let cached = cache[key], cached.expiresAt > .now { return cached.value }
+        if let running = inFlight[key] { return try await running.value.value }
+        // Google answers a damaged key with a bare 401; say what is wrong before sending it.
         if case .basic(let username, let password)? = credential?.secret {
             do { try GoogleServiceAccountKey.validate(username: username, password: password, origin: credential?.source ?? "the credential") } catch {
                 throw AuthError(kind: .invalidCredential(hint: error.hint), registry: registry, detail: error.message)
             }
         }
-        let sortedScopes = Array(Set(scopes)).sorted()
-        let key = Key(realm: realm, service: challenge.service ?? "", scopes: sortedScopes, credential: credential?.fingerprint ?? "")
-        if let cached = cache[key], cached.expiresAt > .now { return cached.value }
-        if let running = inFlight[key] { return try await running.value.value }
         let log = ExchangeLog()
         let task = Task { [http] in
             try await Self.fetch(http: http, registry: registry, realm: realm, service: challenge.service, scopes: scopes, credential: credential, log: log)
