@@ -21,7 +21,9 @@ struct AWSCredentialChain: Sendable {
         let description: String
     }
 
-    func resolve(region: String, trace: inout AuthTrace) async -> AWSCredentials? {
+    /// `partitionSuffix` places STS in the right partition (`amazonaws.com.cn`, …); `instanceSources`
+    /// false leaves out the container endpoint and IMDS, whose timeouts anonymous pulls should not pay.
+    func resolve(region: String, partitionSuffix: String = "amazonaws.com", instanceSources: Bool = true, trace: inout AuthTrace) async -> AWSCredentials? {
         let label = "aws credentials"
         if let key = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"] {
             trace.record(label, .matched, "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\(environment["AWS_SESSION_TOKEN"] != nil ? " with AWS_SESSION_TOKEN" : "")")
@@ -31,7 +33,8 @@ struct AWSCredentialChain: Sendable {
         if let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], let role = environment["AWS_ROLE_ARN"] {
             do {
                 let found = try await assumeRoleWithWebIdentity(tokenFile: tokenFile, roleARN: role,
-                                                                sessionName: environment["AWS_ROLE_SESSION_NAME"], region: region)
+                                                                sessionName: environment["AWS_ROLE_SESSION_NAME"], region: region,
+                                                                suffix: partitionSuffix)
                 trace.record(label, .matched, "web identity token \(tokenFile) → sts:AssumeRoleWithWebIdentity for \(role)")
                 return found
             } catch {
@@ -58,7 +61,8 @@ struct AWSCredentialChain: Sendable {
         if let tokenFile = profile["web_identity_token_file"], let role = profile["role_arn"] {
             do {
                 let found = try await assumeRoleWithWebIdentity(tokenFile: tokenFile, roleARN: role,
-                                                                sessionName: profile["role_session_name"], region: region)
+                                                                sessionName: profile["role_session_name"], region: region,
+                                                                suffix: partitionSuffix)
                 trace.record(label, .matched, "profile \(profileName): web identity token \(tokenFile) for \(role)")
                 return found
             } catch {
@@ -81,6 +85,10 @@ struct AWSCredentialChain: Sendable {
         } else {
             let keys = profile.keys.sorted().joined(separator: ", ")
             trace.record(label, .noMatch, "profile \(profileName) has no keys xfn can use directly (\(keys)); for SSO profiles xfn falls back to the aws CLI")
+        }
+        guard instanceSources else {
+            trace.record(label, .skipped, "container credentials and instance metadata are not consulted for this registry")
+            return nil
         }
         if environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] != nil || environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] != nil {
             do {
@@ -106,11 +114,12 @@ struct AWSCredentialChain: Sendable {
         }
     }
 
-    private func assumeRoleWithWebIdentity(tokenFile: String, roleARN: String, sessionName: String?, region: String) async throws -> AWSCredentials {
+    private func assumeRoleWithWebIdentity(tokenFile: String, roleARN: String, sessionName: String?, region: String,
+                                           suffix: String) async throws -> AWSCredentials {
         guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
             throw Failure(description: "cannot read \(tokenFile) (in a non-root container the projected token may be unreadable)")
         }
-        let endpoint = environment["AWS_ENDPOINT_URL_STS"] ?? environment["AWS_ENDPOINT_URL"] ?? "https://sts.\(region).amazonaws.com"
+        let endpoint = environment["AWS_ENDPOINT_URL_STS"] ?? environment["AWS_ENDPOINT_URL"] ?? "https://sts.\(region).\(suffix)"
         let fields = [
             ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
             ("RoleSessionName", sessionName ?? "xfn-\(Int(Date().timeIntervalSince1970))"),

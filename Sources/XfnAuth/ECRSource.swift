@@ -97,7 +97,15 @@ public struct ECRCredentialSource: CredentialSource {
         guard let host = ECRHost(registry: registry) else { return nil }
         let kind = host.isPublic ? "ECR Public" : "account \(host.account ?? "?"), region \(host.region)\(host.fips ? ", FIPS" : "")"
         trace.record(name, .info, "\(registry) is ECR (\(kind))")
-        guard let keys = await AWSCredentialChain(environment: environment, http: http).resolve(region: host.region, trace: &trace) else {
+        // Dual-stack registry hosts have their partition's usual STS host.
+        let partition = host.suffix == "on.amazonwebservices.com.cn" ? "amazonaws.com.cn" : host.suffix == "on.aws" ? "amazonaws.com" : host.suffix
+        // public.ecr.aws serves anonymous pulls; without configured keys, xfn goes anonymous at once.
+        let chain = AWSCredentialChain(environment: environment, http: http)
+        guard let keys = await chain.resolve(region: host.region, partitionSuffix: partition, instanceSources: !host.isPublic, trace: &trace) else {
+            if host.isPublic {
+                trace.record(name, .noMatch, "no AWS keys configured; public.ecr.aws images pull anonymously")
+                return nil
+            }
             return await fallback(host: host, registry: registry, trace: &trace)
         }
         let cachePath = cacheFile(registry: registry, accessKeyID: keys.accessKeyID)
