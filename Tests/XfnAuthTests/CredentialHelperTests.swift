@@ -104,3 +104,15 @@ import XfnTestSupport
         }
     }
 }
+
+@Suite struct DockerHubOAuthKeysTests {
+    @Test func webLoginTokenKeysAreNotCredentials() async throws {
+        let env = try AuthTestEnvironment()
+        try env.write(#"{"auths":{"https://index.docker.io/v1/access-token":{"auth":"\#(basicAuth("hub", "oauth-access"))"},"https://index.docker.io/v1/refresh-token":{"auth":"\#(basicAuth("hub", "oauth-refresh"))"}}}"#,
+                      to: ".docker/config.json")
+        #expect(await env.resolve("docker.io", "library/alpine").0 == nil)
+        try env.write(#"{"auths":{"https://index.docker.io/v1/access-token":{"auth":"\#(basicAuth("hub", "oauth-access"))"},"https://index.docker.io/v1/":{"auth":"\#(basicAuth("hub", "dckr_pat_x"))"}}}"#,
+                      to: ".docker/config.json")
+        #expect(await env.resolve("docker.io", "library/alpine").0?.secret == .basic(username: "hub", password: "dckr_pat_x"))
+    }
+}
