@@ -92,6 +92,40 @@ import XfnTestSupport
         }
     }
 
+    @Test func namespacedKeysApplyToTheirRepositoriesOnly() async throws {
+        try await withTokenRegistry({ $0 == .basic(username: "lab-robot", password: "ns-pass") }) { registry, tokens, _ in
+            var xfn = try XfnProcess()
+            try xfn.isolateCloudSettings()
+            try xfn.writeFile(#"{"auths":{"\#(registry.host)/lab":{"auth":"\#(basicAuthValue("lab-robot", "ns-pass"))"},"\#(registry.host)/other":{"auth":"\#(basicAuthValue("other-robot", "x"))"}}}"#,
+                              to: ".config/containers/auth.json")
+            let result = try await xfn.pull(["\(registry.host)/lab/fn:v1"], ["--plain-http", registry.host])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(tokens.requests.contains { $0.username == "lab-robot" && $0.status == 200 })
+            #expect(!tokens.requests.contains { $0.username == "other-robot" })
+        }
+    }
+
+    @Test func googleJSONKeyLoginsReachTheRegistryIntact() async throws {
+        let directory = try TemporaryDirectory(prefix: "xfn-gkey")
+        let pemPath = directory.appending("key.pem")
+        try await ProcessRunner.runChecked("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", pemPath])
+        let key: Value = ["type": "service_account", "client_email": "ci@proj.iam.gserviceaccount.com",
+                          "private_key": .string(try String(contentsOfFile: pemPath, encoding: .utf8))]
+        let keyJSON = ValueJSON.serialize(key)
+        let keyBase64 = Data(keyJSON.utf8).base64EncodedString()
+        try await withTokenRegistry({ $0 == .basic(username: "_json_key", password: keyJSON) || $0 == .basic(username: "_json_key_base64", password: keyBase64) }) { registry, tokens, _ in
+            for (user, password) in [("_json_key", keyJSON), ("_json_key_base64", keyBase64)] {
+                var xfn = try XfnProcess()
+                try xfn.isolateCloudSettings()
+                try xfn.writeFile(#"{"auths":{"\#(registry.host)":{"auth":"\#(basicAuthValue(user, password))"}}}"#, to: ".docker/config.json")
+                let result = try await xfn.pull(["\(registry.host)/lab/fn:v1"], ["--plain-http", registry.host, "-v"])
+                #expect(result.status == 0, "\(result.stderrText)")
+                #expect(tokens.requests.contains { $0.username == user && $0.status == 200 })
+                #expect(!(result.stdoutText + result.stderrText).contains("PRIVATE KEY"))
+            }
+        }
+    }
+
     @Test func containerdConfigCredentials() async throws {
         try await withTokenRegistry({ $0 == .basic(username: "node", password: #"p"w'd"#) }) { registry, _, _ in
             var xfn = try XfnProcess()
