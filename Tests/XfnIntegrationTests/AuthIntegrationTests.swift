@@ -291,6 +291,39 @@ import XfnTestSupport
         }
     }
 
+    @Test func loginAgainstABasicAuthRegistryWithAHelper() async throws {
+        try await RegistryProcess.with(auth: .htpasswd(users: ["ci": "basic-pass"]), tls: true) { registry in
+            var xfn = try XfnProcess()
+            try xfn.isolateCloudSettings()
+            try xfn.trustCertificate(registry.caCertificatePath!, for: registry.host)
+            // A file-backed helper as the store: the secret must go there, not into config.json.
+            let helper = try xfn.home.write("""
+                #!/bin/sh
+                dir="$(dirname "$0")"
+                case "$1" in
+                  store) cat > "$dir/stored.json" ;;
+                  get) if [ -f "$dir/stored.json" ]; then cat "$dir/stored.json"; else echo "credentials not found in native keychain"; exit 1; fi ;;
+                  erase) rm -f "$dir/stored.json" ;;
+                esac
+
+                """, to: "bin/docker-credential-vault")
+            chmod(helper, 0o755)
+            try xfn.writeFile(#"{"credsStore":"vault"}"#, to: ".docker/config.json")
+            let wrong = try await xfn.run(["login", "-u", "ci", "--password-stdin", registry.host], input: Data("nope\n".utf8))
+            #expect(wrong.status == 3, "\(wrong.stderrText)")
+            #expect(!FileManager.default.fileExists(atPath: xfn.home.appending("bin/stored.json")))
+            let right = try await xfn.run(["login", "-u", "ci", "--password-stdin", registry.host], input: Data("basic-pass\n".utf8))
+            #expect(right.status == 0, "\(right.stderrText)")
+            #expect(right.stdoutText.contains("docker-credential-vault"))
+            let stored = try ValueJSON.parse(Data(contentsOf: URL(fileURLWithPath: xfn.home.appending("bin/stored.json"))))
+            #expect(stored["Username"]?.stringValue == "ci" && stored["ServerURL"]?.stringValue == registry.host)
+            #expect(try String(contentsOfFile: xfn.home.appending(".docker/config.json"), encoding: .utf8) == #"{"credsStore":"vault"}"#)
+            let logout = try await xfn.run(["logout", registry.host])
+            #expect(logout.stdoutText.contains("docker-credential-vault"), "\(logout.stdoutText)")
+            #expect(!FileManager.default.fileExists(atPath: xfn.home.appending("bin/stored.json")))
+        }
+    }
+
     @Test func explainShowsChallengeTokenRequestAndHintForAFailure() async throws {
         try await withTokenRegistry({ $0 == .basic(username: "ci", password: "good") }) { registry, _, _ in
             var xfn = try XfnProcess()
