@@ -28,7 +28,7 @@ let package = Package(
 
         // Registry side: transport → credentials → distribution client; store and archive beside it.
         .target(name: "XfnHTTP", dependencies: ["XfnCore", "CCurl", "COpenSSL"], swiftSettings: strict),
-        .target(name: "XfnAuth", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP"], swiftSettings: strict),
+        .target(name: "XfnAuth", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP", "COpenSSL"], swiftSettings: strict),
         .target(name: "XfnRegistry", dependencies: ["XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth"], swiftSettings: strict),
         .target(name: "XfnStore", dependencies: ["XfnCore", "XfnOCI"], swiftSettings: strict),
         .target(name: "XfnArchive", dependencies: ["XfnCore", "CArchive"], swiftSettings: strict),

@@ -86,7 +86,12 @@ struct AuthFile: Sendable {
         }
         // Keys written with a scheme or a path (`https://host/v1/`) count for their host.
         let hosts = Set(candidates.filter { !$0.contains("/") }.map(Self.normalizedHost))
-        return auths.first { $0.entry.hasSecret && $0.key.contains("://") && hosts.contains(Self.normalizedHost($0.key)) }
+        // Docker Hub's web login also keeps its OAuth tokens under `…/v1/access-token` and
+        // `…/v1/refresh-token`; those are not registry credentials.
+        return auths.first {
+            $0.entry.hasSecret && $0.key.contains("://") && hosts.contains(Self.normalizedHost($0.key))
+                && !$0.key.hasSuffix("/access-token") && !$0.key.hasSuffix("/refresh-token")
+        }
     }
 }
 

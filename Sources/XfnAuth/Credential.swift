@@ -31,7 +31,20 @@ public struct Credential: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// User names are not secret and tell the reader which flow is meant (`_json_key`, `AWS`, …).
-    public static func usernameClass(_ username: String) -> String { "'\(username)'" }
+    public static func usernameClass(_ username: String) -> String {
+        switch username {
+        case "_json_key": "'_json_key' (Google service-account key JSON)"
+        case "_json_key_base64": "'_json_key_base64' (base64 of a Google service-account key)"
+        case "oauth2accesstoken", "_token", "_dcgcloud_token": "'\(username)' (Google OAuth2 access token)"
+        case "AWS": "'AWS' (ECR authorization token)"
+        case acrRefreshTokenUser: "'\(username)' (ACR refresh token)"
+        case "<token>": "'<token>' (identity token)"
+        default: "'\(username)'"
+        }
+    }
+
+    /// The user name with which ACR (`az acr login --expose-token`) marks a refresh token as password.
+    public static let acrRefreshTokenUser = "00000000-0000-0000-0000-000000000000"
 
     /// A stable fingerprint for cache keys that does not reveal the secret.
     var fingerprint: String {

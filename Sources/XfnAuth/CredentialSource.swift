@@ -1,5 +1,6 @@
 import Foundation
 import XfnCore
+import XfnHTTP
 
 /// One place a credential may come from. Sources are asked in order for each image; the first that
 /// answers wins, and each records what it looked at.
@@ -34,10 +35,13 @@ public struct ExplicitCredentialSource: CredentialSource {
 public struct AuthFileSource: CredentialSource {
     public let path: String
     public let label: String
+    /// For PATH, when the file names credential helpers.
+    public let environment: Environment
 
-    public init(path: String, label: String) {
+    public init(path: String, label: String, environment: Environment = .current) {
         self.path = path
         self.label = label
+        self.environment = environment
     }
 
     public var name: String { "\(label) \(path)" }
@@ -49,13 +53,23 @@ public struct AuthFileSource: CredentialSource {
         }
         let file: AuthFile
         do { file = try AuthFile(parsing: data, path: path) } catch {
-            trace.record(name, .failed, "\(error)")
+            trace.record(name, .failed, "exists but cannot be parsed: \((error as? any XfnError)?.message ?? "\(error)")")
             return nil
         }
-        return Self.lookup(in: file, origin: name, registry: registry, repository: repository, trace: &trace)
+        return await Self.lookup(in: file, origin: name, registry: registry, repository: repository, environment: environment, trace: &trace)
     }
 
-    static func lookup(in file: AuthFile, origin: String, registry: String, repository: String, trace: inout AuthTrace) -> Credential? {
+    /// Within one file: the host's `credHelpers` entry, then `auths` (most specific key first), then
+    /// `credsStore`. An empty `{}` entry (docker's marker for "the secret is in the store") and a helper
+    /// that knows nothing both let the search go on.
+    static func lookup(in file: AuthFile, origin: String, registry: String, repository: String, environment: Environment,
+                       trace: inout AuthTrace) async -> Credential? {
+        if let helper = file.credHelpers[registry] {
+            if let found = await runHelper(helper, field: "credHelpers[\"\(registry)\"]", origin: origin, registry: registry,
+                                           environment: environment, trace: &trace) {
+                return found
+            }
+        }
         if let (key, entry) = file.entry(registry: registry, repository: repository) {
             let source = "\(origin) (auths[\"\(key)\"])"
             do {
@@ -67,11 +81,41 @@ public struct AuthFileSource: CredentialSource {
                 return nil
             }
         }
-        if let helper = file.credHelpers[registry] ?? file.credsStore {
-            trace.record(origin, .noMatch, "no auths entry for \(registry); names credential helper docker-credential-\(helper), which this version of xfn does not run")
+        let markers = file.auths.filter { !$0.entry.hasSecret && AuthFile.normalizedHost($0.key) == registry }.map(\.key)
+        if let store = file.credsStore {
+            if let found = await runHelper(store, field: "credsStore", origin: origin, registry: registry, environment: environment, trace: &trace) {
+                return found
+            }
             return nil
         }
-        trace.record(origin, .noMatch, "no entry for \(registry)")
+        if !markers.isEmpty {
+            trace.record(origin, .noMatch, "auths[\"\(markers[0])\"] is empty and no helper is configured for \(registry)")
+        } else {
+            trace.record(origin, .noMatch, "parsed; no entry for \(registry)/\(repository)")
+        }
+        return nil
+    }
+
+    private static func runHelper(_ name: String, field: String, origin: String, registry: String, environment: Environment,
+                                  trace: inout AuthTrace) async -> Credential? {
+        let helper = CredentialHelper(name: name, environment: environment)
+        for serverURL in CredentialHelper.serverURLs(for: registry) {
+            switch await helper.get(serverURL: serverURL) {
+            case .missing:
+                trace.record(origin, .failed, "\(field) names \(helper.programName), which is not on PATH; continuing without it")
+                return nil
+            case .notFound:
+                trace.record(origin, .noMatch, "\(field): \(helper.programName) get \(serverURL) → exit 1, credentials not found")
+            case .failed(let detail):
+                trace.record(origin, .failed, "\(field): \(helper.programName) get \(serverURL) → \(detail)")
+                return nil
+            case .found(let username, let secret):
+                let credential = CredentialHelper.credential(
+                    username: username, secret: secret, source: "\(origin) (\(helper.programName) get \(serverURL))")
+                trace.record(origin, .matched, "\(field): \(helper.programName) get \(serverURL) → exit 0, \(credential.summary)")
+                return credential
+            }
+        }
         return nil
     }
 }
@@ -80,10 +124,12 @@ public struct AuthFileSource: CredentialSource {
 public struct EnvironmentAuthSource: CredentialSource {
     public let variable: String
     public let document: String?
+    let environment: Environment
 
     public init(variable: String, environment: Environment) {
         self.variable = variable
         self.document = environment[variable]
+        self.environment = environment
     }
 
     public var name: String { "$\(variable)" }
@@ -95,7 +141,8 @@ public struct EnvironmentAuthSource: CredentialSource {
         }
         do {
             let file = try AuthFile(parsing: Data(document.utf8), path: name)
-            return AuthFileSource.lookup(in: file, origin: name, registry: registry, repository: repository, trace: &trace)
+            return await AuthFileSource.lookup(in: file, origin: name, registry: registry, repository: repository,
+                                               environment: environment, trace: &trace)
         } catch {
             trace.record(name, .failed, "\(error)")
             return nil
@@ -120,12 +167,37 @@ extension AuthFile.Entry {
             }
             var password = String(decoded[decoded.index(after: colon)...])
             while password.hasSuffix("\0") { password.removeLast() }
+            if decoded[..<colon] == Credential.acrRefreshTokenUser { return Credential(secret: .identityToken(password), source: source) }
             return Credential(secret: .basic(username: String(decoded[..<colon]), password: password), source: source)
+        }
+        if let username, username == Credential.acrRefreshTokenUser, let password, !password.isEmpty {
+            return Credential(secret: .identityToken(password), source: source)
         }
         if let username, !username.isEmpty {
             return Credential(secret: .basic(username: username, password: password ?? ""), source: source)
         }
         throw AuthEntryError(description: "the entry has no usable secret")
+    }
+}
+
+/// What the cloud-provider sources need beyond the environment.
+public struct ResolverOptions: Sendable {
+    /// For token exchanges (ECR, Google); without it those sources are left out.
+    public var http: HTTPClient?
+    /// Where the ECR token cache lives (`CACHE/auth`).
+    public var cacheDirectory: String?
+    public var gcpKeyFile: String?
+    public var containerdConfig: String?
+    /// Registries spoken to over plain HTTP, for token exchanges on the registry host itself.
+    public var plainHTTPHosts: Set<String>
+
+    public init(http: HTTPClient? = nil, cacheDirectory: String? = nil, gcpKeyFile: String? = nil, containerdConfig: String? = nil,
+                plainHTTPHosts: Set<String> = []) {
+        self.http = http
+        self.plainHTTPHosts = plainHTTPHosts
+        self.cacheDirectory = cacheDirectory
+        self.gcpKeyFile = gcpKeyFile
+        self.containerdConfig = containerdConfig
     }
 }
 
@@ -135,33 +207,64 @@ public struct CredentialResolver: Sendable {
 
     public init(sources: [any CredentialSource]) { self.sources = sources }
 
-    /// Login files of Docker, Podman, skopeo and buildah users, after any explicit credential.
-    public static func standard(environment: Environment, explicit: ExplicitCredentialSource? = nil, authFile: String? = nil) -> CredentialResolver {
+    /// Login files of Docker, Podman, skopeo and buildah users, after any explicit credential, then the
+    /// cloud providers for their own hosts (ECR, Google) when `http` is given.
+    public static func standard(environment: Environment, explicit: ExplicitCredentialSource? = nil, authFile: String? = nil,
+                                options: ResolverOptions = ResolverOptions()) -> CredentialResolver {
         var sources: [any CredentialSource] = []
         if let explicit { sources.append(explicit) }
+        if let http = options.http, let key = options.gcpKeyFile {
+            sources.append(GoogleCredentialSource(environment: environment, http: http, explicitKeyFile: key))
+        }
+        if let containerd = options.containerdConfig { sources.append(ContainerdConfigSource(path: containerd)) }
         if let authFile {
             // An auth file named on the command line is the only file consulted, as podman does.
-            sources.append(AuthFileSource(path: authFile, label: "--authfile"))
+            sources.append(AuthFileSource(path: authFile, label: "--authfile", environment: environment))
             return CredentialResolver(sources: sources)
         }
         sources.append(EnvironmentAuthSource(variable: "DOCKER_AUTH_CONFIG", environment: environment))
+        sources += loginFiles(environment: environment)
+        if let http = options.http {
+            sources.append(ECRCredentialSource(environment: environment, http: http, cacheDirectory: options.cacheDirectory))
+            if options.gcpKeyFile == nil { sources.append(GoogleCredentialSource(environment: environment, http: http)) }
+        }
+        if let http = options.http {
+            sources.append(AzureWorkloadIdentitySource(environment: environment, http: http, plainHTTPHosts: options.plainHTTPHosts))
+        }
+        sources.append(AzureCLISource(environment: environment))
+        sources.append(GitHubTokenSource(environment: environment))
+        return CredentialResolver(sources: sources)
+    }
+
+    /// The login files, in the order they are read.
+    public static func loginFiles(environment: Environment) -> [AuthFileSource] {
+        var sources: [AuthFileSource] = []
         if let file = environment["REGISTRY_AUTH_FILE"] {
-            sources.append(AuthFileSource(path: file, label: "$REGISTRY_AUTH_FILE"))
+            sources.append(AuthFileSource(path: file, label: "$REGISTRY_AUTH_FILE", environment: environment))
         }
         let runtimeDirectory = environment["XDG_RUNTIME_DIR"] ?? "/run/containers/\(getuid())"
         let runtimeFile = environment["XDG_RUNTIME_DIR"] != nil ? runtimeDirectory + "/containers/auth.json" : runtimeDirectory + "/auth.json"
-        sources.append(AuthFileSource(path: runtimeFile, label: "podman"))
-        sources.append(AuthFileSource(path: environment.configHome + "/containers/auth.json", label: "containers"))
-        let dockerDirectory = environment["DOCKER_CONFIG"] ?? environment.home + "/.docker"
-        sources.append(AuthFileSource(path: dockerDirectory + "/config.json", label: "docker"))
-        sources.append(AuthFileSource(path: environment.home + "/.dockercfg", label: "docker (legacy)"))
-        return CredentialResolver(sources: sources)
+        sources.append(AuthFileSource(path: runtimeFile, label: "podman", environment: environment))
+        sources.append(AuthFileSource(path: environment.configHome + "/containers/auth.json", label: "containers", environment: environment))
+        sources.append(AuthFileSource(path: dockerConfigPath(environment: environment), label: "docker", environment: environment))
+        sources.append(AuthFileSource(path: environment.home + "/.dockercfg", label: "docker (legacy)", environment: environment))
+        return sources
+    }
+
+    /// `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
+    public static func dockerConfigPath(environment: Environment) -> String {
+        (environment["DOCKER_CONFIG"] ?? environment.home + "/.docker") + "/config.json"
     }
 
     public func resolve(registry: String, repository: String) async -> (credential: Credential?, trace: AuthTrace) {
         var trace = AuthTrace()
         for source in sources {
             if let credential = await source.credential(registry: registry, repository: repository, trace: &trace) {
+                if let expired = ECRTokenCheck.expiry(of: credential, registry: registry), expired < Date() {
+                    // A day-old `docker login` to ECR would only earn a 401; the next sources may do better.
+                    trace.record(source.name, .failed, "the ECR token from \(credential.source) expired at \(expired); looking further")
+                    continue
+                }
                 return (credential, trace)
             }
         }

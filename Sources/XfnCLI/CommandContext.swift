@@ -12,7 +12,7 @@ struct CommandContext {
     let store: ContentStore
     let registry: RegistryClient
 
-    init(global: GlobalOptions, credentials: CredentialOptions = CredentialOptions()) throws {
+    init(global: GlobalOptions, credentials: CredentialOptions? = nil) throws {
         self.global = global
         let environment = Environment.current
         var settings = TransportSettings(environment: environment)
@@ -20,9 +20,22 @@ struct CommandContext {
         settings.insecureHosts = Set(global.insecureSkipTLSVerify)
         settings.resolve = global.resolve
         store = try ContentStore(root: global.cacheDirectory)
-        let explicit = try credentials.explicitSource()
-        let resolver = CredentialResolver.standard(environment: environment, explicit: explicit, authFile: credentials.authfile)
-        registry = RegistryClient(http: HTTPClient(settings: settings), credentials: resolver)
+        let explicit = try credentials?.explicitSource()
+        if let keyFile = credentials?.gcpKeyFile {
+            // A damaged key named on the command line is reported before anything is sent.
+            guard let data = FileManager.default.contents(atPath: keyFile) else {
+                throw GoogleKeyError(origin: "--gcp-key-file \(keyFile)", problem: "the file cannot be read")
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            if (try? ValueJSON.parse(text))?["type"]?.stringValue != "authorized_user" {
+                _ = try GoogleServiceAccountKey(json: text, origin: "--gcp-key-file \(keyFile)")
+            }
+        }
+        let http = HTTPClient(settings: settings)
+        let options = ResolverOptions(http: http, cacheDirectory: global.cacheDirectory, gcpKeyFile: credentials?.gcpKeyFile,
+                                      containerdConfig: credentials?.containerdConfig, plainHTTPHosts: Set(global.plainHTTP))
+        let resolver = CredentialResolver.standard(environment: environment, explicit: explicit, authFile: credentials?.authfile, options: options)
+        registry = RegistryClient(http: http, credentials: resolver)
     }
 
     /// Prints requests and retries on stderr with --verbose.

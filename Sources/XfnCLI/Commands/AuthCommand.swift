@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import XfnAuth
 import XfnCore
+import XfnHTTP
 import XfnOCI
 import XfnRegistry
 
@@ -37,6 +38,7 @@ struct AuthCommand: AsyncParsableCommand {
                 print("outcome: not contacting the registry (--offline)")
                 return
             }
+            await printChallenge(context: context, reference: parsed)
             var failure: (any XfnError)?
             do {
                 let descriptor = try await context.registry.resolve(parsed)
@@ -45,10 +47,34 @@ struct AuthCommand: AsyncParsableCommand {
                 print("outcome: \(error.message)")
                 failure = error
             }
+            let exchanges = await context.registry.tokens.exchanges
+            if !exchanges.isEmpty { print("token requests:") }
+            for line in exchanges { print("  \(line)") }
             let requests = await context.registry.requestLog.entries
             if !requests.isEmpty { print("requests:") }
             for entry in requests { print("  \(entry)") }
-            if let failure { throw ExitCode(failure.exitCode.rawValue) }
+            if let failure {
+                if let hint = failure.hint?.split(separator: "\n").last { print("hint: \(hint)") }
+                throw ExitCode(failure.exitCode.rawValue)
+            }
+        }
+
+        /// What the registry asks for before any credential is sent.
+        private func printChallenge(context: CommandContext, reference: Reference) async {
+            let url = context.registry.baseURL(for: reference) + "/v2/"
+            do {
+                let response = try await context.registry.http.send(HTTPRequest(url: url, timeout: .seconds(30)), bodyLimit: 64 << 10)
+                let challenges = response.headers.values(for: "WWW-Authenticate")
+                if challenges.isEmpty {
+                    print("challenge: GET \(url) → HTTP \(response.status), no WWW-Authenticate")
+                } else {
+                    for challenge in challenges { print("challenge: GET \(url) → HTTP \(response.status), WWW-Authenticate: \(challenge)") }
+                }
+            } catch let error as any XfnError {
+                print("challenge: GET \(url) failed: \(error.message)")
+            } catch {
+                print("challenge: GET \(url) failed: \(error)")
+            }
         }
     }
 }

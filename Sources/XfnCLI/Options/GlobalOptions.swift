@@ -55,6 +55,12 @@ struct CredentialOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A bearer token to send as it is.", valueName: "token"))
     var registryToken: String?
 
+    @Option(name: .long, help: ArgumentHelp("A Google service-account key (or authorized_user) file to get an access token with.", valueName: "file"))
+    var gcpKeyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also read registry.configs.\"HOST\".auth from this containerd config.", valueName: "file"))
+    var containerdConfig: String?
+
     mutating func validate() throws {
         if passwordStdin && username == nil { throw ValidationError("--password-stdin needs --username") }
         if username != nil && !passwordStdin { throw ValidationError("--username needs --password-stdin; passwords are never taken as arguments") }
