@@ -16,6 +16,8 @@ struct AuthTestEnvironment {
         variables = [
             "HOME": home.path, "XDG_RUNTIME_DIR": home.appending("run"), "XDG_CONFIG_HOME": home.appending(".config"),
             "PATH": bin + ":" + systemPath,
+            // Metadata services only ever on loopback, on a port nothing listens on.
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1", "GCE_METADATA_HOST": "127.0.0.1:1",
         ]
     }
 

@@ -13,10 +13,13 @@ extension XfnProcess {
         for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
                      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECR", "AWS_ENDPOINT_URL_STS",
                      "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "GOOGLE_APPLICATION_CREDENTIALS",
-                     "CLOUDSDK_CONFIG", "GCE_METADATA_HOST"] {
+                     "CLOUDSDK_CONFIG"] {
             environment[name] = ""
         }
         environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        // Metadata services only ever on loopback, on a port nothing listens on.
+        environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:1"
+        environment["GCE_METADATA_HOST"] = "127.0.0.1:1"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = home.appending(".aws/credentials")
         environment["AWS_CONFIG_FILE"] = home.appending(".aws/config")
     }

@@ -21,6 +21,9 @@ struct XfnProcess {
             "REGISTRY_AUTH_FILE": "", "DOCKER_AUTH_CONFIG": "", "XFN_CACHE_DIR": "",
             "HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "", "ALL_PROXY": "", "all_proxy": "",
             "SSL_CERT_FILE": "", "SSL_CERT_DIR": "",
+            // Cloud metadata services only ever on loopback, on a port nothing listens on.
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1",
+            "GCE_METADATA_HOST": "127.0.0.1:1",
         ]
     }
 

@@ -75,7 +75,8 @@ import XfnCore
             #expect(error.kind == .aliasLimit)
             #expect(error.message.contains("bomb.yaml:"))
         }
-        #expect(clock.now - started < .seconds(2))
+        // Refused at the limit, long before materialising the billion nodes would end.
+        #expect(clock.now - started < .seconds(20))
     }
 
     @Test func nodeLimitWithoutAliases() throws {
