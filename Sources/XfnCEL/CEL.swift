@@ -1,1 +1,83 @@
-/// Common Expression Language for Kubernetes validation rules.
+import XfnCore
+
+/// Entry point: compile a CEL expression once, evaluate it many times.
+///
+///     let rule = try CEL.compile("self.replicas <= self.maxReplicas")
+///     let ok = try rule.evaluate(["self": spec]).boolValue
+public enum CEL {
+    /// The Kubernetes environment: the standard library plus the extension libraries the apiserver
+    /// enables for CRD validation rules.
+    public static let kubernetesLibrary: CELLibrary = {
+        var lib = standardLibrary
+        lib.add(StringsExt.functions)
+        lib.add(ListsExt.functions)
+        lib.add(SetsExt.functions)
+        lib.add(KubernetesRegex.functions)
+        lib.add(KubernetesLists.functions)
+        lib.add(NetworkLibrary.functions)
+        lib.add(URLLibrary.functions)
+        lib.add(QuantityLibrary.functions)
+        lib.add(SemverLibrary.functions)
+        lib.add(FormatLibrary.functions)
+        return lib
+    }()
+
+    /// The functions every CEL implementation has, plus optional values.
+    public static let standardLibrary: CELLibrary = {
+        var lib = CELLibrary()
+        lib.add(Operators.functions)
+        lib.add(Conversions.functions)
+        lib.add(Standard.functions)
+        lib.add(TimeFunctions.functions)
+        lib.add(Optionals.functions)
+        return lib
+    }()
+
+    /// Parses and binds `source`. `container` is the namespace names resolve in (as protobuf packages
+    /// do); Kubernetes rules leave it empty.
+    public static func compile(_ source: String, library: CELLibrary = kubernetesLibrary, container: String = "")
+        throws(CELParseError) -> CELProgram
+    {
+        let ast = try Parser.parse(source)
+        var compiler = Compiler(library: library, container: container, source: source)
+        let root = try compiler.compile(ast)
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots)
+    }
+}
+
+/// A compiled expression. Immutable and `Sendable`: one program may be evaluated concurrently.
+public struct CELProgram: Sendable {
+    public let source: String
+    let root: Node
+    let slots: Int
+
+    /// Kubernetes' per-call limit (`PerCallLimit`).
+    public static let defaultBudget: UInt64 = 1_000_000
+
+    /// Evaluates with CEL-native variables. Throws `CELEvalError`, including `.costLimitExceeded`
+    /// when the evaluation costs more than `budget`.
+    public func evaluate(_ variables: [String: CELValue], budget: UInt64 = defaultBudget) throws -> CELValue {
+        try evaluateWithCost(variables, budget: budget).value
+    }
+
+    /// Same as `evaluate`, also returning the cost spent so callers can charge a shared budget.
+    public func evaluateWithCost(_ variables: [String: CELValue], budget: UInt64 = defaultBudget) throws
+        -> (value: CELValue, cost: UInt64)
+    {
+        let ev = Evaluator(variables: variables, slots: slots, budget: budget)
+        let v: CELValue
+        do { v = try ev.eval(root) } catch let e as CELEvalError { throw e } catch {
+            throw CELEvalError.general("\(error)")
+        }
+        return (v, ev.cost)
+    }
+
+    /// Evaluates with document values (`self`, `oldSelf`, …) converted by their hints.
+    public func evaluate(_ variables: [String: Value], hints: [String: CELTypeHint] = [:],
+                         budget: UInt64 = defaultBudget) throws -> CELValue
+    {
+        var vars: [String: CELValue] = [:]
+        for (k, v) in variables { vars[k] = try CELValue(v, hint: hints[k] ?? .dynamic) }
+        return try evaluate(vars, budget: budget)
+    }
+}

@@ -1,0 +1,69 @@
+import XfnCore
+
+/// A CEL source that does not parse. `offset` is the UTF-8 byte offset; `line` and `column` are 1-based
+/// (the column counts characters) so editors can point at it.
+public struct CELParseError: XfnError, Equatable {
+    public let reason: String
+    public let offset: Int
+    public let line: Int
+    public let column: Int
+    public let source: String
+
+    public var message: String { "CEL syntax error at \(line):\(column): \(reason)" }
+    public var hint: String? {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line - 1 < lines.count else { return nil }
+        return "| \(lines[line - 1])\n| \(String(repeating: ".", count: max(0, column - 1)))^"
+    }
+
+    init(reason: String, offset: Int, source: String) {
+        self.reason = reason
+        self.offset = offset
+        self.source = source
+        var line = 1
+        var column = 1
+        var seen = 0
+        for ch in source {
+            if seen >= offset { break }
+            seen += ch.utf8.count
+            if ch == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        self.line = line
+        self.column = column
+    }
+}
+
+/// A failure while evaluating a compiled expression; the message follows cel-go's wording where
+/// Kubernetes users see it ("no such overload", "no such key: x", "division by zero").
+public struct CELEvalError: XfnError, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case general
+        case noSuchOverload
+        case noSuchKey
+        case noSuchField
+        case overflow
+        case divideByZero
+        case unboundVariable
+        /// The cost budget given to `evaluate` ran out; Kubernetes stops all further rules.
+        case costLimitExceeded
+    }
+
+    public let kind: Kind
+    public let message: String
+    public var hint: String? {
+        kind == .costLimitExceeded ? "simplify the rule or bound list and string sizes in the schema" : nil
+    }
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    static func general(_ message: String) -> CELEvalError { CELEvalError(.general, message) }
+    static func noOverload(_ function: String) -> CELEvalError {
+        CELEvalError(.noSuchOverload, "no such overload: \(function)")
+    }
+    static func overflow(_ what: String = "integer") -> CELEvalError {
+        CELEvalError(.overflow, "\(what) overflow")
+    }
+}

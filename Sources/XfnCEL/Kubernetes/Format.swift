@@ -1,0 +1,3 @@
+enum FormatLibrary {
+    static var functions: [CELFunction] { [] }
+}

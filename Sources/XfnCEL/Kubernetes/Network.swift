@@ -1,0 +1,3 @@
+enum NetworkLibrary {
+    static var functions: [CELFunction] { [] }
+}

@@ -1,0 +1,3 @@
+enum QuantityLibrary {
+    static var functions: [CELFunction] { [] }
+}

@@ -1,0 +1,3 @@
+enum URLLibrary {
+    static var functions: [CELFunction] { [] }
+}

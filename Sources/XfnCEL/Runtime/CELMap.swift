@@ -1,0 +1,75 @@
+/// A CEL map: keys are int, uint, bool or string; numeric keys of equal value are the same key
+/// (`{1: 'a'}[1u]` finds it). Remembers insertion order for stable output.
+public struct CELMap: Sendable {
+    /// The normalised key used for lookups.
+    enum Key: Hashable, Sendable {
+        case int(Int64)
+        case uint(UInt64)
+        case bool(Bool)
+        case string(String)
+
+        init?(_ value: CELValue) {
+            switch value {
+            case .int(let i): self = .int(i)
+            case .uint(let u): self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .uint(u)
+            case .bool(let b): self = .bool(b)
+            case .string(let s): self = .string(s)
+            default: return nil
+            }
+        }
+
+        /// Lookup-only form that also accepts integral doubles, as heterogeneous equality does.
+        init?(lookup value: CELValue) {
+            if case .double(let d) = value {
+                if let i = Int64(exactly: d) { self = .int(i); return }
+                if let u = UInt64(exactly: d) { self = .uint(u); return }
+                return nil
+            }
+            self.init(value)
+        }
+    }
+
+    public private(set) var entries: [(key: CELValue, value: CELValue)] = []
+    private var index: [Key: Int] = [:]
+
+    public init() {}
+
+    public var count: Int { entries.count }
+    public var keys: [CELValue] { entries.map(\.key) }
+
+    /// Adds or replaces an entry; throws for keys CEL does not allow.
+    public mutating func set(_ key: CELValue, _ value: CELValue) throws {
+        guard let k = Key(key) else {
+            throw CELEvalError.general("unsupported key type: \(key.typeName)")
+        }
+        if let i = index[k] {
+            entries[i].value = value
+        } else {
+            index[k] = entries.count
+            entries.append((key, value))
+        }
+    }
+
+    /// Adds an entry whose key must not be present yet (map literals reject duplicates).
+    mutating func insertNew(_ key: CELValue, _ value: CELValue) throws {
+        guard let k = Key(key) else {
+            throw CELEvalError.general("unsupported key type: \(key.typeName)")
+        }
+        if index[k] != nil { throw CELEvalError.general("Failed with repeated key: \(key.debugText)") }
+        index[k] = entries.count
+        entries.append((key, value))
+    }
+
+    /// Value for a key compared with heterogeneous equality; nil when absent.
+    public subscript(key: CELValue) -> CELValue? {
+        guard let k = Key(lookup: key), let i = index[k] else { return nil }
+        return entries[i].value
+    }
+
+    public subscript(string key: String) -> CELValue? {
+        guard let i = index[.string(key)] else { return nil }
+        return entries[i].value
+    }
+
+    func contains(_ key: CELValue) -> Bool { self[key] != nil }
+}

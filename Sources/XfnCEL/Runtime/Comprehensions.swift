@@ -1,0 +1,97 @@
+extension Evaluator {
+    /// Runs a macro over a list (elements, or index and element) or a map (keys, or key and value).
+    func comprehension(_ c: CompiledComprehension) throws -> CELValue {
+        let range = try eval(c.range)
+        var pairs: [(CELValue, CELValue)] = []
+        switch range {
+        case .list(let l):
+            pairs.reserveCapacity(l.count)
+            for (i, v) in l.enumerated() { pairs.append((c.twoVariables ? .int(Int64(i)) : v, v)) }
+        case .map(let m):
+            pairs.reserveCapacity(m.count)
+            for (k, v) in m.entries { pairs.append((k, v)) }
+        default:
+            throw CELEvalError(.noSuchOverload, "expression of type '\(range.typeName)' cannot be the range of a comprehension")
+        }
+        switch c.kind {
+        case .all, .exists:
+            let decisive = c.kind == .exists
+            var pending: (any Error)?
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                do {
+                    guard case .bool(let r) = try eval(c.body) else {
+                        throw CELEvalError.noOverload(decisive ? "exists" : "all")
+                    }
+                    if r == decisive { return .bool(decisive) }
+                } catch let e as CELEvalError where e.kind == .costLimitExceeded {
+                    throw e
+                } catch {
+                    if pending == nil { pending = error }
+                }
+            }
+            if let pending { throw pending }
+            return .bool(!decisive)
+        case .existsOne:
+            var count = 0
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("exists_one") }
+                if r { count += 1 }
+            }
+            return .bool(count == 1)
+        case .filter:
+            var out: [CELValue] = []
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("filter") }
+                if r { out.append(a) }
+            }
+            return .list(out)
+        case .map:
+            var out: [CELValue] = []
+            out.reserveCapacity(pairs.count)
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                if try !passes(c) { continue }
+                out.append(try eval(c.body))
+            }
+            return .list(out)
+        case .transformMap:
+            guard case .map = range else { throw CELEvalError.noOverload("transformMap") }
+            var out = CELMap()
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                if try !passes(c) { continue }
+                try out.set(a, try eval(c.body))
+            }
+            return .map(out)
+        case .transformMapEntry:
+            var out = CELMap()
+            for (a, b) in pairs {
+                try bind(c, a, b)
+                if try !passes(c) { continue }
+                guard case .map(let entry) = try eval(c.body) else {
+                    throw CELEvalError.noOverload("transformMapEntry")
+                }
+                for (k, v) in entry.entries {
+                    if out[k] != nil { throw CELEvalError.general("insert failed: key \(k.debugText) already exists") }
+                    try out.set(k, v)
+                }
+            }
+            return .map(out)
+        }
+    }
+
+    private func passes(_ c: CompiledComprehension) throws -> Bool {
+        guard let f = c.filter else { return true }
+        guard case .bool(let r) = try eval(f) else { throw CELEvalError.noOverload("filter") }
+        return r
+    }
+
+    @inline(__always)
+    private func bind(_ c: CompiledComprehension, _ a: CELValue, _ b: CELValue) throws {
+        try setLocal(c.slot, a)
+        if c.twoVariables { try setLocal(c.slot + 1, b) }
+    }
+}

@@ -1,0 +1,55 @@
+/// A function or operator known to the environment. `impl` gets the receiver (if any) as the first
+/// argument and dispatches on the argument kinds itself, throwing "no such overload" on a mismatch.
+public struct CELFunction: Sendable {
+    public enum Style: Sendable { case global, receiver, both }
+    /// How the evaluator charges cost beyond the base 1 per call.
+    public enum Cost: Sendable {
+        case constant
+        /// Proportional to the size of the arguments (strings, bytes, lists), as cel-go's
+        /// traversal-cost functions are.
+        case linear
+    }
+
+    public let name: String
+    public let style: Style
+    public let cost: Cost
+    public let impl: @Sendable ([CELValue]) throws -> CELValue
+
+    public init(_ name: String, _ style: Style = .global, cost: Cost = .constant,
+                _ impl: @escaping @Sendable ([CELValue]) throws -> CELValue)
+    {
+        self.name = name
+        self.style = style
+        self.cost = cost
+        self.impl = impl
+    }
+}
+
+/// The set of functions a program is compiled against.
+public struct CELLibrary: Sendable {
+    var globals: [String: CELFunction] = [:]
+    var receivers: [String: CELFunction] = [:]
+
+    public init() {}
+
+    /// A second function of the same name and style becomes another overload: it is tried first and
+    /// the earlier one answers when it reports "no such overload".
+    public mutating func add(_ f: CELFunction) {
+        if f.style != .receiver { globals[f.name] = CELLibrary.chain(f, globals[f.name]) }
+        if f.style != .global { receivers[f.name] = CELLibrary.chain(f, receivers[f.name]) }
+    }
+
+    private static func chain(_ new: CELFunction, _ old: CELFunction?) -> CELFunction {
+        guard let old else { return new }
+        let first = new.impl
+        let second = old.impl
+        let cost: CELFunction.Cost = new.cost == .linear || old.cost == .linear ? .linear : .constant
+        return CELFunction(new.name, new.style, cost: cost) { args in
+            do { return try first(args) } catch let e as CELEvalError where e.kind == .noSuchOverload {
+                return try second(args)
+            }
+        }
+    }
+
+    public mutating func add(_ fs: [CELFunction]) { for f in fs { add(f) } }
+}
