@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import XfnCEL
+
+/// The pass-count floor per conformance file; raise a floor when the count goes up so that a
+/// regression fails the test.
+private let floors: [(file: String, minimumPassed: Int)] = [
+    ("basic", 0), ("comparisons", 0), ("conversions", 0), ("dynamic", 0), ("fields", 0), ("fp_math", 0),
+    ("integer_math", 0), ("lists", 0), ("logic", 0), ("macros", 0), ("macros2", 0), ("namespace", 0),
+    ("optionals", 0), ("parse", 0), ("plumbing", 0), ("string", 0), ("string_ext", 0), ("timestamps", 0),
+    ("type_deduction", 0), ("network_ext", 0),
+]
+
+@Suite struct ConformanceTests {
+    @Test func specConformanceFiles() throws {
+        let dir = ConformanceRunner.suiteDirectory
+        try #require(FileManager.default.fileExists(atPath: dir.path),
+                     "CEL conformance files not found at \(dir.path); expected shared/conformance/cel-spec next to the repository")
+        let runner = ConformanceRunner()
+        var table = ["file                 passed  failed  skipped"]
+        var totals = (0, 0, 0)
+        let verbose = ProcessInfo.processInfo.environment["CEL_CONFORMANCE_VERBOSE"] != nil
+        for (file, floor) in floors {
+            let o = try runner.run(file: file)
+            table.append(file.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(format: " %6d  %6d  %7d", o.passed, o.failed.count, o.skipped.count))
+            totals.0 += o.passed
+            totals.1 += o.failed.count
+            totals.2 += o.skipped.count
+            if verbose {
+                for f in o.failed { print("FAIL \(file)/\(f.name): \(f.detail)") }
+                for s in o.skipped { print("SKIP \(file)/\(s.name): \(s.reason)") }
+            }
+            #expect(o.passed >= floor, "\(file): \(o.passed) passed, floor is \(floor)")
+        }
+        table.append("total".padding(toLength: 20, withPad: " ", startingAt: 0)
+            + String(format: " %6d  %6d  %7d", totals.0, totals.1, totals.2))
+        print(table.joined(separator: "\n"))
+    }
+}
