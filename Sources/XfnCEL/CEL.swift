@@ -35,11 +35,13 @@ public enum CEL {
 
     /// Parses and binds `source`. `container` is the namespace names resolve in (as protobuf packages
     /// do); Kubernetes rules leave it empty.
-    public static func compile(_ source: String, library: CELLibrary = kubernetesLibrary, container: String = "")
-        throws(CELParseError) -> CELProgram
+    /// With `deferUnknownFunctions`, a call to a function the library lacks fails only when evaluated.
+    public static func compile(_ source: String, library: CELLibrary = kubernetesLibrary, container: String = "",
+                               deferUnknownFunctions: Bool = false) throws(CELParseError) -> CELProgram
     {
         let ast = try Parser.parse(source)
-        var compiler = Compiler(library: library, container: container, source: source)
+        var compiler = Compiler(library: library, container: container, source: source,
+                                deferUnknownFunctions: deferUnknownFunctions)
         let root = try compiler.compile(ast)
         return CELProgram(source: source, root: root, slots: compiler.maxSlots)
     }

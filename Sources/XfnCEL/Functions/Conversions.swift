@@ -3,18 +3,18 @@
 enum Conversions {
     static var functions: [CELFunction] {
         [
-            CELFunction("int") { a in try toInt(a[0]) },
-            CELFunction("uint") { a in try toUint(a[0]) },
-            CELFunction("double") { a in try toDouble(a[0]) },
-            CELFunction("string") { a in try toStringValue(a[0]) },
-            CELFunction("bytes") { a in
+            CELFunction("int", arity: 1...1) { a in try toInt(a[0]) },
+            CELFunction("uint", arity: 1...1) { a in try toUint(a[0]) },
+            CELFunction("double", arity: 1...1) { a in try toDouble(a[0]) },
+            CELFunction("string", arity: 1...1) { a in try toStringValue(a[0]) },
+            CELFunction("bytes", arity: 1...1) { a in
                 switch a[0] {
                 case .bytes: return a[0]
                 case .string(let s): return .bytes(Array(s.utf8))
                 default: throw CELEvalError.noOverload("bytes")
                 }
             },
-            CELFunction("bool") { a in
+            CELFunction("bool", arity: 1...1) { a in
                 switch a[0] {
                 case .bool: return a[0]
                 case .string(let s):
@@ -26,7 +26,7 @@ enum Conversions {
                 default: throw CELEvalError.noOverload("bool")
                 }
             },
-            CELFunction("timestamp") { a in
+            CELFunction("timestamp", arity: 1...1) { a in
                 switch a[0] {
                 case .timestamp: return a[0]
                 case .string(let s): return .timestamp(try TimeFormat.parseTimestamp(s))
@@ -34,7 +34,7 @@ enum Conversions {
                 default: throw CELEvalError.noOverload("timestamp")
                 }
             },
-            CELFunction("duration") { a in
+            CELFunction("duration", arity: 1...1) { a in
                 switch a[0] {
                 case .duration: return a[0]
                 case .string(let s): return .duration(try TimeFormat.parseDuration(s))
@@ -42,8 +42,8 @@ enum Conversions {
                 default: throw CELEvalError.noOverload("duration")
                 }
             },
-            CELFunction("dyn") { a in a[0] },
-            CELFunction("type") { a in .type(a[0].type) },
+            CELFunction("dyn", arity: 1...1) { a in a[0] },
+            CELFunction("type", arity: 1...1) { a in .type(a[0].type) },
         ]
     }
 

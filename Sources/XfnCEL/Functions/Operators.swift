@@ -3,23 +3,23 @@
 enum Operators {
     static var functions: [CELFunction] {
         [
-            CELFunction("_==_") { a in .bool(celEquals(a[0], a[1])) },
-            CELFunction("_!=_") { a in .bool(!celEquals(a[0], a[1])) },
-            CELFunction("_<_") { a in .bool(try celCompare(a[0], a[1], "_<_").map { $0 < 0 } ?? false) },
-            CELFunction("_<=_") { a in .bool(try celCompare(a[0], a[1], "_<=_").map { $0 <= 0 } ?? false) },
-            CELFunction("_>_") { a in .bool(try celCompare(a[0], a[1], "_>_").map { $0 > 0 } ?? false) },
-            CELFunction("_>=_") { a in .bool(try celCompare(a[0], a[1], "_>=_").map { $0 >= 0 } ?? false) },
-            CELFunction("@in", cost: .linear) { a in try membership(a[0], a[1]) },
-            CELFunction("_+_", cost: .linear) { a in try add(a[0], a[1]) },
-            CELFunction("_-_") { a in try subtract(a[0], a[1]) },
-            CELFunction("_*_") { a in try multiply(a[0], a[1]) },
-            CELFunction("_/_") { a in try divide(a[0], a[1]) },
-            CELFunction("_%_") { a in try modulo(a[0], a[1]) },
-            CELFunction("!_") { a in
+            CELFunction("_==_", arity: 2...2) { a in .bool(celEquals(a[0], a[1])) },
+            CELFunction("_!=_", arity: 2...2) { a in .bool(!celEquals(a[0], a[1])) },
+            CELFunction("_<_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_<_").map { $0 < 0 } ?? false) },
+            CELFunction("_<=_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_<=_").map { $0 <= 0 } ?? false) },
+            CELFunction("_>_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_>_").map { $0 > 0 } ?? false) },
+            CELFunction("_>=_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_>=_").map { $0 >= 0 } ?? false) },
+            CELFunction("@in", arity: 2...2, cost: .linear) { a in try membership(a[0], a[1]) },
+            CELFunction("_+_", arity: 2...2, cost: .linear) { a in try add(a[0], a[1]) },
+            CELFunction("_-_", arity: 2...2) { a in try subtract(a[0], a[1]) },
+            CELFunction("_*_", arity: 2...2) { a in try multiply(a[0], a[1]) },
+            CELFunction("_/_", arity: 2...2) { a in try divide(a[0], a[1]) },
+            CELFunction("_%_", arity: 2...2) { a in try modulo(a[0], a[1]) },
+            CELFunction("!_", arity: 1...1) { a in
                 guard case .bool(let b) = a[0] else { throw CELEvalError.noOverload("!_") }
                 return .bool(!b)
             },
-            CELFunction("-_") { a in
+            CELFunction("-_", arity: 1...1) { a in
                 switch a[0] {
                 case .int(let i):
                     guard i != Int64.min else { throw CELEvalError.overflow() }

@@ -3,14 +3,14 @@
 enum Optionals {
     static var functions: [CELFunction] {
         [
-            CELFunction("optional.of") { a in .optional(a[0]) },
-            CELFunction("optional.none") { _ in .optional(nil) },
-            CELFunction("optional.ofNonZeroValue") { a in isZero(a[0]) ? .optional(nil) : .optional(a[0]) },
-            CELFunction("hasValue", .receiver) { a in
+            CELFunction("optional.of", arity: 1...1) { a in .optional(a[0]) },
+            CELFunction("optional.none", arity: 0...0) { _ in .optional(nil) },
+            CELFunction("optional.ofNonZeroValue", arity: 1...1) { a in isZero(a[0]) ? .optional(nil) : .optional(a[0]) },
+            CELFunction("hasValue", .receiver, arity: 1...1) { a in
                 guard case .optional(let inner) = a[0] else { throw CELEvalError.noOverload("hasValue") }
                 return .bool(inner != nil)
             },
-            CELFunction("value", .receiver) { a in
+            CELFunction("value", .receiver, arity: 1...1) { a in
                 guard case .optional(let inner) = a[0] else { throw CELEvalError.noOverload("value") }
                 guard let inner else { throw CELEvalError.general("optional.none() dereference") }
                 return inner

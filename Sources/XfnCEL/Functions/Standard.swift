@@ -3,7 +3,7 @@
 enum Standard {
     static var functions: [CELFunction] {
         [
-            CELFunction("size", .both) { a in
+            CELFunction("size", .both, arity: 1...1) { a in
                 switch a[0] {
                 case .string(let s): return .int(Int64(s.unicodeScalars.count))
                 case .bytes(let b): return .int(Int64(b.count))
@@ -12,25 +12,25 @@ enum Standard {
                 default: throw CELEvalError.noOverload("size")
                 }
             },
-            CELFunction("contains", .receiver, cost: .linear) { a in
+            CELFunction("contains", .receiver, arity: 2...2, cost: .linear) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("contains")
                 }
-                return .bool(t.isEmpty || s.contains(t))
+                return .bool(StringsExt.find(Array(t.unicodeScalars), in: Array(s.unicodeScalars), from: 0, backward: false) >= 0)
             },
-            CELFunction("startsWith", .receiver, cost: .linear) { a in
+            CELFunction("startsWith", .receiver, arity: 2...2, cost: .linear) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("startsWith")
                 }
                 return .bool(s.unicodeScalars.starts(with: t.unicodeScalars))
             },
-            CELFunction("endsWith", .receiver, cost: .linear) { a in
+            CELFunction("endsWith", .receiver, arity: 2...2, cost: .linear) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("endsWith")
                 }
                 return .bool(s.unicodeScalars.reversed().starts(with: t.unicodeScalars.reversed()))
             },
-            CELFunction("matches", .both, cost: .linear) { a in
+            CELFunction("matches", .both, arity: 2...2, cost: .linear) { a in
                 guard a.count == 2, case .string(let s) = a[0], case .string(let p) = a[1] else {
                     throw CELEvalError.noOverload("matches")
                 }
@@ -76,7 +76,7 @@ enum TimeFunctions {
     private static func accessor(_ name: String, duration: (@Sendable (Int64) -> Int64)? = nil,
                                  _ f: @escaping @Sendable (Civil) -> Int64) -> CELFunction
     {
-        CELFunction(name, .receiver) { a in
+        CELFunction(name, .receiver, arity: 1...2) { a in
             switch (a[0], a.count) {
             case (.timestamp(let t), 1): return .int(f(try civil(t, zone: nil)))
             case (.timestamp(let t), 2):

@@ -68,7 +68,7 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
     /// Type names an expression can mention as identifiers.
     static let byName: [String: CELType] = {
         var m: [String: CELType] = [:]
-        for t in [null, bool, int, uint, double, string, bytes, list, map, type, timestamp, duration, optional, dyn] {
+        for t in [null, bool, int, uint, double, string, bytes, list, map, type, timestamp, duration, optional] {
             m[t.name] = t
         }
         return m
@@ -78,6 +78,4 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
 extension CELValue {
     /// Short name used in "no such overload" messages.
     var typeName: String { type.name }
-
-    var isError: Bool { false }
 }

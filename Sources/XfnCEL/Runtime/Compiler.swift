@@ -4,11 +4,15 @@ struct Compiler {
     let library: CELLibrary
     let container: String
     let source: String
+    /// Report unknown functions when called rather than at compile time (as cel-go does without its
+    /// checker); `||` and `&&` can then absorb the error.
+    let deferUnknownFunctions: Bool
     private var scopes: [(name: String, slot: Int)] = []
     private var nextSlot = 0
     private(set) var maxSlots = 0
 
-    init(library: CELLibrary, container: String, source: String) {
+    init(library: CELLibrary, container: String, source: String, deferUnknownFunctions: Bool = false) {
+        self.deferUnknownFunctions = deferUnknownFunctions
         self.library = library
         self.container = container
         self.source = source
@@ -128,6 +132,7 @@ struct Compiler {
         guard let target else {
             let bare = name.hasPrefix(".") ? String(name.dropFirst()) : name
             if let f = resolveGlobal(bare, rooted: name.hasPrefix(".")) { return .call(f, argNodes, offset: offset) }
+            if deferUnknownFunctions { return .fail(CELEvalError.noOverload(bare)) }
             throw error("undeclared reference to '\(bare)' (in container '\(container)')", offset)
         }
         // `ns.f(x)` is a namespaced global when `ns.f` names one and `ns` is not a local variable.
@@ -143,6 +148,7 @@ struct Compiler {
             return .optionalOr(try compile(target), argNodes[0], unwrap: name == "orValue")
         }
         guard let f = library.receivers[name] else {
+            if deferUnknownFunctions { return .fail(CELEvalError.noOverload(name)) }
             throw error("undeclared reference to '\(name)' (in container '\(container)')", offset)
         }
         return .call(f, [try compile(target)] + argNodes, offset: offset)

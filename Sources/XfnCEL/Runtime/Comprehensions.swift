@@ -2,6 +2,15 @@ extension Evaluator {
     /// Runs a macro over a list (elements, or index and element) or a map (keys, or key and value).
     func comprehension(_ c: CompiledComprehension) throws -> CELValue {
         let range = try eval(c.range)
+        if c.kind == .optMap || c.kind == .optFlatMap {
+            guard case .optional(let inner) = range else { throw CELEvalError.noOverload("optMap") }
+            guard let inner else { return .optional(nil) }
+            try bind(c, inner, inner)
+            let r = try eval(c.body)
+            if c.kind == .optMap { return .optional(r) }
+            guard case .optional = r else { throw CELEvalError.noOverload("optFlatMap") }
+            return r
+        }
         var pairs: [(CELValue, CELValue)] = []
         switch range {
         case .list(let l):
@@ -80,6 +89,8 @@ extension Evaluator {
                 }
             }
             return .map(out)
+        case .optMap, .optFlatMap:
+            preconditionFailure("handled above")
         }
     }
 

@@ -8,7 +8,8 @@ func celEquals(_ a: CELValue, _ b: CELValue) -> Bool {
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
-    case (.string(let x), .string(let y)): return x == y
+    // Scalar-wise: Swift's `==` would treat canonically equivalent strings as equal; CEL does not.
+    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
     case (.bytes(let x), .bytes(let y)): return x == y
     case (.int, _), (.uint, _), (.double, _):
         return compareNumbers(a, b) == 0
@@ -48,27 +49,13 @@ func compareNumbers(_ a: CELValue, _ b: CELValue) -> Int? {
         if x < 0 { return -1 }
         return UInt64(x) < y ? -1 : UInt64(x) > y ? 1 : 0
     case (.uint, .int): return compareNumbers(b, a).map { -$0 }
-    case (.int(let x), .double(let y)): return compareIntDouble(x, y)
-    case (.double, .int): return compareNumbers(b, a).map { -$0 }
-    case (.uint(let x), .double(let y)):
-        if y.isNaN { return nil }
-        if y < 0 { return 1 }
-        if y >= 18_446_744_073_709_551_616.0 { return -1 }
-        let t = UInt64(y.rounded(.down))
-        if x != t { return x < t ? -1 : 1 }
-        return Double(t) < y ? -1 : 0
-    case (.double, .uint): return compareNumbers(b, a).map { -$0 }
+    // Integers meet doubles as doubles, as cel-go compares them (lossy above 2^53).
+    case (.int(let x), .double): return compareNumbers(.double(Double(x)), b)
+    case (.double, .int(let y)): return compareNumbers(a, .double(Double(y)))
+    case (.uint(let x), .double): return compareNumbers(.double(Double(x)), b)
+    case (.double, .uint(let y)): return compareNumbers(a, .double(Double(y)))
     default: return nil
     }
-}
-
-private func compareIntDouble(_ x: Int64, _ y: Double) -> Int? {
-    if y.isNaN { return nil }
-    if y < -9_223_372_036_854_775_808.0 { return 1 }
-    if y >= 9_223_372_036_854_775_808.0 { return -1 }
-    let t = Int64(y.rounded(.down))
-    if x != t { return x < t ? -1 : 1 }
-    return Double(t) < y ? -1 : 0
 }
 
 /// Ordering for `<`, `<=`, `>`, `>=`; throws "no such overload" for unordered kinds. Returns nil when a

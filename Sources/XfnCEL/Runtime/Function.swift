@@ -15,9 +15,21 @@ public struct CELFunction: Sendable {
     public let cost: Cost
     public let impl: @Sendable ([CELValue]) throws -> CELValue
 
-    public init(_ name: String, _ style: Style = .global, cost: Cost = .constant,
+    /// `arity` counts the receiver; calls with another number of arguments are "no such overload"
+    /// before `impl` runs, so implementations may index their arguments freely within it.
+    public init(_ name: String, _ style: Style = .global, arity: ClosedRange<Int>, cost: Cost = .constant,
                 _ impl: @escaping @Sendable ([CELValue]) throws -> CELValue)
     {
+        self.name = name
+        self.style = style
+        self.cost = cost
+        self.impl = { args in
+            guard arity.contains(args.count) else { throw CELEvalError.noOverload(name) }
+            return try impl(args)
+        }
+    }
+
+    init(chained name: String, _ style: Style, cost: Cost, _ impl: @escaping @Sendable ([CELValue]) throws -> CELValue) {
         self.name = name
         self.style = style
         self.cost = cost
@@ -44,7 +56,7 @@ public struct CELLibrary: Sendable {
         let first = new.impl
         let second = old.impl
         let cost: CELFunction.Cost = new.cost == .linear || old.cost == .linear ? .linear : .constant
-        return CELFunction(new.name, new.style, cost: cost) { args in
+        return CELFunction(chained: new.name, new.style, cost: cost) { args in
             do { return try first(args) } catch let e as CELEvalError where e.kind == .noSuchOverload {
                 return try second(args)
             }

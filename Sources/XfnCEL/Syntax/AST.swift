@@ -50,6 +50,8 @@ struct Comprehension: Sendable {
         case transformMap
         /// `transformMapEntry(k, v, [p,] t)` — `t` yields a one-entry map.
         case transformMapEntry
+        /// `opt.optMap(x, t)` and `opt.optFlatMap(x, t)` over an optional value.
+        case optMap, optFlatMap
     }
 
     var kind: Kind

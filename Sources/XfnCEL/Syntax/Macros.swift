@@ -38,6 +38,8 @@ enum Macros {
         case ("exists_one", 3), ("existsOne", 3): return try twoVar(.existsOne, args, parser, make)
         case ("map", 2): return make(.map, try variable(args[0]), nil, args[1])
         case ("map", 3): return make(.map, try variable(args[0]), nil, args[2], args[1])
+        case ("optMap", 2): return make(.optMap, try variable(args[0]), nil, args[1])
+        case ("optFlatMap", 2): return make(.optFlatMap, try variable(args[0]), nil, args[1])
         case ("filter", 2): return make(.filter, try variable(args[0]), nil, args[1])
         case ("transformList", 3): return try twoVar(.map, args, parser, make)
         case ("transformList", 4): return try twoVarFiltered(.map, args, parser, make)

@@ -179,7 +179,7 @@ struct Parser {
                 var quoted = false
                 switch current.kind {
                 case .ident(let n):
-                    if Lexer.reserved.contains(n) { throw error("reserved identifier: \(n)") }
+                    // Reserved words are allowed after a dot, as field and method names.
                     name = n
                 case .quotedIdent(let n):
                     name = n
