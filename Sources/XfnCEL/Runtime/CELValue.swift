@@ -71,6 +71,11 @@ public struct CELType: Sendable, Hashable, CustomStringConvertible {
         for t in [null, bool, int, uint, double, string, bytes, list, map, type, timestamp, duration, optional] {
             m[t.name] = t
         }
+        // Types of the Kubernetes libraries, so `type(ip('1.2.3.4')) == net.IP` resolves.
+        for name in ["net.IP", "net.CIDR", "kubernetes.URL", "kubernetes.Quantity", "kubernetes.Semver",
+                     "kubernetes.NamedFormat"] {
+            m[name] = CELType(name)
+        }
         return m
     }()
 }
