@@ -6,14 +6,14 @@ public struct CELMap: Sendable {
         case int(Int64)
         case uint(UInt64)
         case bool(Bool)
-        case string(String)
+        case string(ScalarString)
 
         init?(_ value: CELValue) {
             switch value {
             case .int(let i): self = .int(i)
             case .uint(let u): self = u <= UInt64(Int64.max) ? .int(Int64(u)) : .uint(u)
             case .bool(let b): self = .bool(b)
-            case .string(let s): self = .string(s)
+            case .string(let s): self = .string(ScalarString(s))
             default: return nil
             }
         }
@@ -67,9 +67,20 @@ public struct CELMap: Sendable {
     }
 
     public subscript(string key: String) -> CELValue? {
-        guard let i = index[.string(key)] else { return nil }
+        guard let i = index[.string(ScalarString(key))] else { return nil }
         return entries[i].value
     }
 
     func contains(_ key: CELValue) -> Bool { self[key] != nil }
+}
+
+/// A string compared and hashed by its UTF-8 bytes: Swift's `String` equality treats canonically
+/// equivalent strings as equal, CEL does not.
+struct ScalarString: Hashable, Sendable {
+    let value: String
+    init(_ value: String) { self.value = value }
+    static func == (a: ScalarString, b: ScalarString) -> Bool { a.value.utf8.elementsEqual(b.value.utf8) }
+    func hash(into hasher: inout Hasher) {
+        for b in value.utf8 { hasher.combine(b) }
+    }
 }

@@ -40,6 +40,10 @@ enum Macros {
         case ("map", 3): return make(.map, try variable(args[0]), nil, args[2], args[1])
         case ("optMap", 2): return make(.optMap, try variable(args[0]), nil, args[1])
         case ("optFlatMap", 2): return make(.optFlatMap, try variable(args[0]), nil, args[1])
+        case ("sortBy", 2):
+            // `l.sortBy(x, key)` → `l.@sortByAssociatedKeys(l.map(x, key))`.
+            let keys = make(.map, try variable(args[0]), nil, args[1])
+            return Expr(kind: .call(target: target, name: "@sortByAssociatedKeys", args: [keys]), offset: offset)
         case ("filter", 2): return make(.filter, try variable(args[0]), nil, args[1])
         case ("transformList", 3): return try twoVar(.map, args, parser, make)
         case ("transformList", 4): return try twoVarFiltered(.map, args, parser, make)
