@@ -58,13 +58,15 @@ public struct CELProgram: Sendable {
 
     /// Evaluates with CEL-native variables. Throws `CELEvalError`, including `.costLimitExceeded`
     /// when the evaluation costs more than `budget`.
-    public func evaluate(_ variables: [String: CELValue], budget: UInt64 = defaultBudget) throws -> CELValue {
+    public func evaluate(_ variables: [String: CELValue], budget: UInt64 = defaultBudget) throws(CELEvalError)
+        -> CELValue
+    {
         try evaluateWithCost(variables, budget: budget).value
     }
 
     /// Same as `evaluate`, also returning the cost spent so callers can charge a shared budget.
-    public func evaluateWithCost(_ variables: [String: CELValue], budget: UInt64 = defaultBudget) throws
-        -> (value: CELValue, cost: UInt64)
+    public func evaluateWithCost(_ variables: [String: CELValue], budget: UInt64 = defaultBudget)
+        throws(CELEvalError) -> (value: CELValue, cost: UInt64)
     {
         let ev = Evaluator(variables: variables, slots: slots, budget: budget)
         let v: CELValue
@@ -76,10 +78,16 @@ public struct CELProgram: Sendable {
 
     /// Evaluates with document values (`self`, `oldSelf`, …) converted by their hints.
     public func evaluate(_ variables: [String: Value], hints: [String: CELTypeHint] = [:],
-                         budget: UInt64 = defaultBudget) throws -> CELValue
+                         budget: UInt64 = defaultBudget) throws(CELEvalError) -> CELValue
     {
         var vars: [String: CELValue] = [:]
-        for (k, v) in variables { vars[k] = try CELValue(v, hint: hints[k] ?? .dynamic) }
+        for (k, v) in variables {
+            do { vars[k] = try CELValue(v, hint: hints[k] ?? .dynamic) } catch let e as CELEvalError {
+                throw CELEvalError(e.kind, "invalid value for '\(k)': \(e.message)")
+            } catch {
+                throw CELEvalError.general("invalid value for '\(k)': \(error)")
+            }
+        }
         return try evaluate(vars, budget: budget)
     }
 }

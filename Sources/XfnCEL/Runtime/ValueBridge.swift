@@ -12,7 +12,8 @@ public indirect enum CELTypeHint: Sendable {
     /// `type: number`: JSON integers become doubles.
     case double
     case list(CELTypeHint)
-    /// Object with known properties (hints by name); other keys convert dynamically.
+    /// Object with declared properties (hints by property name). Property names are escaped as
+    /// Kubernetes does (`x-y` → `x__dash__y`); names that cannot be escaped are left out.
     case object([String: CELTypeHint])
     /// `additionalProperties`: every value has the same hint.
     case map(CELTypeHint)
@@ -45,12 +46,15 @@ extension CELValue {
         case (.object(let o), _):
             var m = CELMap()
             for (k, v) in o {
-                let h: CELTypeHint = switch hint {
-                case .object(let props): props[k] ?? .dynamic
-                case .map(let valueHint): valueHint
-                default: .dynamic
+                switch hint {
+                case .object(let props):
+                    guard let name = CELPropertyNames.escape(k) else { continue }
+                    try m.set(.string(name), try CELValue(v, hint: props[k] ?? .dynamic))
+                case .map(let valueHint):
+                    try m.set(.string(k), try CELValue(v, hint: valueHint))
+                default:
+                    try m.set(.string(k), try CELValue(v, hint: .dynamic))
                 }
-                try m.set(.string(k), try CELValue(v, hint: h))
             }
             self = .map(m)
         }

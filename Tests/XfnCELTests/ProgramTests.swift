@@ -1,0 +1,106 @@
+import Testing
+import XfnCore
+@testable import XfnCEL
+
+@Suite struct ProgramTests {
+    private let deployment: Value = [
+        "replicas": 3, "minReplicas": 1, "maxReplicas": 5, "name": "web",
+        "labels": ["app": "web", "tier-name": "front"],
+        "containers": [["name": "a", "image": "nginx:1.25"], ["name": "b", "image": "redis:7"]],
+        "ratio": 2,
+    ]
+
+    @Test func evaluatesAgainstDocumentValues() throws {
+        let rule = try CEL.compile("self.minReplicas <= self.replicas && self.replicas <= self.maxReplicas")
+        #expect(try rule.evaluate(["self": deployment]).boolValue == true)
+        let names = try CEL.compile("self.containers.map(c, c.name)")
+        #expect(try names.evaluate(["self": deployment]).documentValue == ["a", "b"])
+        let labels = try CEL.compile("self.labels['tier-name'] == 'front' && 'app' in self.labels")
+        #expect(try labels.evaluate(["self": deployment]).boolValue == true)
+    }
+
+    @Test func oneProgramManyActivations() throws {
+        let rule = try CEL.compile("self.replicas % 2 == 1")
+        var odd = 0
+        for n in 0..<10 where try rule.evaluate(["self": ["replicas": .int(Int64(n))]]).boolValue == true { odd += 1 }
+        #expect(odd == 5)
+    }
+
+    @Test func hintsShapeTypes() throws {
+        let obj: Value = ["data": "aGVsbG8=", "at": "2024-05-01T10:00:00Z", "day": "2024-05-01", "ratio": 2,
+                          "x-y": "dash", "ttl": "90s"]
+        let hint = CELTypeHint.object([
+            "data": .bytes, "at": .timestamp, "day": .timestamp, "ratio": .double, "ttl": .duration,
+        ])
+        let rule = try CEL.compile(
+            "self.data == b'hello' && self.at.getHours() == 10 && self.day.getDate() == 1 && "
+                + "type(self.ratio) == double && self.x__dash__y == 'dash' && self.ttl == duration('1m30s')")
+        #expect(try rule.evaluate(["self": obj], hints: ["self": hint]).boolValue == true)
+        #expect(throws: CELEvalError.self) {
+            try CEL.compile("self.data").evaluate(["self": obj], hints: ["self": .object(["data": .timestamp])])
+        }
+    }
+
+    @Test func intOrStringStaysDynamic() throws {
+        let rule = try CEL.compile("type(self) == int ? self > 1 : self.endsWith('%')")
+        #expect(try rule.evaluate(["self": 5], hints: ["self": .intOrString]).boolValue == true)
+        #expect(try rule.evaluate(["self": "50%"], hints: ["self": .intOrString]).boolValue == true)
+        // What a type checker would reject for a plain string is a runtime "no such overload" here.
+        #expect(throws: CELEvalError.noOverload("_>_")) {
+            try CEL.compile("self > 1").evaluate(["self": "50%"] as [String: Value], hints: ["self": .intOrString])
+        }
+    }
+
+    @Test func resultsConvertBack() throws {
+        #expect(try evaluate("{'a': [1, 2u, 2.5, 'x', null, true]}").documentValue
+            == ["a": [1, 2, 2.5, "x", nil, true]])
+        #expect(try evaluate("b'hi'").documentValue == "aGk=")
+        #expect(try evaluate("timestamp('2024-01-01T00:00:00Z')").documentValue == "2024-01-01T00:00:00Z")
+        #expect(try evaluate("type(1)").documentValue == nil)
+        #expect(try evaluate("{1: 'a'}").documentValue == nil)
+    }
+
+    @Test func costBudgetStopsRunawayRules() throws {
+        let rule = try CEL.compile("lists.range(1000).all(i, lists.range(1000).all(j, i + j >= 0))")
+        do {
+            _ = try rule.evaluate([:] as [String: CELValue], budget: 100_000)
+            Issue.record("expected the budget to run out")
+        } catch {
+            #expect(error.kind == .costLimitExceeded)
+            #expect(error.message == "operation cancelled: actual cost limit exceeded")
+        }
+        let small = try CEL.compile("[1, 2, 3].all(x, x > 0)").evaluateWithCost([:])
+        #expect(small.value.boolValue == true)
+        #expect(small.cost > 0 && small.cost < 50)
+    }
+
+    @Test func budgetErrorsAreNotAbsorbed() throws {
+        let rule = try CEL.compile("true || lists.range(100000).all(x, x >= 0)")
+        #expect(try rule.evaluate([:] as [String: CELValue], budget: 10).boolValue == true)
+        let other = try CEL.compile("lists.range(100000).all(x, x >= 0) || true")
+        #expect(throws: CELEvalError.self) { try other.evaluate([:] as [String: CELValue], budget: 10_000) }
+    }
+
+    @Test func compiledProgramsAreSendable() async throws {
+        let rule = try CEL.compile("self.n * 2")
+        let results = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    guard case .int(let v) = try rule.evaluate(["self": ["n": .int(Int64(i))]]) else { return -1 }
+                    return v
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(results == 56)
+    }
+
+    @Test func propertyNameEscaping() {
+        #expect(CELPropertyNames.escape("namespace") == "__namespace__")
+        #expect(CELPropertyNames.escape("x-kubernetes.io/name") == "x__dash__kubernetes__dot__io__slash__name")
+        #expect(CELPropertyNames.escape("a__b") == "a__underscores__b")
+        #expect(CELPropertyNames.escape("plain") == "plain")
+        #expect(CELPropertyNames.escape("1abc") == nil)
+        #expect(CELPropertyNames.escape("a b") == nil)
+    }
+}
