@@ -35,13 +35,17 @@ public enum CEL {
 
     /// Parses and binds `source`. `container` is the namespace names resolve in (as protobuf packages
     /// do); Kubernetes rules leave it empty.
-    /// With `deferUnknownFunctions`, a call to a function the library lacks fails only when evaluated.
+    /// `variables`, when given, declares the names activations will bind (`self`, `oldSelf`); any
+    /// other name is then an "undeclared reference" compile error. With `deferUnknownFunctions`, a
+    /// call to a function the library lacks fails only when evaluated.
     public static func compile(_ source: String, library: CELLibrary = kubernetesLibrary, container: String = "",
-                               deferUnknownFunctions: Bool = false) throws(CELParseError) -> CELProgram
+                               variables: Set<String>? = nil, deferUnknownFunctions: Bool = false)
+        throws(CELParseError) -> CELProgram
     {
         let ast = try Parser.parse(source)
         var compiler = Compiler(library: library, container: container, source: source,
                                 deferUnknownFunctions: deferUnknownFunctions)
+        compiler.variables = variables
         let root = try compiler.compile(ast)
         return CELProgram(source: source, root: root, slots: compiler.maxSlots)
     }

@@ -95,6 +95,13 @@ import XfnCore
         #expect(results == 56)
     }
 
+    @Test func declaredVariables() throws {
+        let vars: Set<String> = ["self", "oldSelf"]
+        #expect(throws: CELParseError.self) { try CEL.compile("self.a == other", variables: vars) }
+        let rule = try CEL.compile("self.a == oldSelf.a && type(self) == map && [1].all(x, x == 1)", variables: vars)
+        #expect(try rule.evaluate(["self": ["a": 1], "oldSelf": ["a": 1]] as [String: Value]).boolValue == true)
+    }
+
     @Test func propertyNameEscaping() {
         #expect(CELPropertyNames.escape("namespace") == "__namespace__")
         #expect(CELPropertyNames.escape("x-kubernetes.io/name") == "x__dash__kubernetes__dot__io__slash__name")

@@ -7,6 +7,9 @@ struct Compiler {
     /// Report unknown functions when called rather than at compile time (as cel-go does without its
     /// checker); `||` and `&&` can then absorb the error.
     let deferUnknownFunctions: Bool
+    /// When known, the variables an activation will bind: other names are compile errors, and name
+    /// candidates that cannot match are dropped so evaluation tries fewer lookups.
+    var variables: Set<String>?
     private var scopes: [(name: String, slot: Int)] = []
     private var nextSlot = 0
     private(set) var maxSlots = 0
@@ -54,6 +57,18 @@ struct Compiler {
         return out
     }
 
+    /// Candidates for a dotted name, pruned to declared variables and type names when known.
+    private func resolvedName(_ parts: [String], offset: Int) throws(CELParseError) -> Node {
+        let all = candidates(parts)
+        guard let variables else { return .name(all, offset: offset) }
+        let usable = all.filter { variables.contains($0.name) || CELType.byName[$0.name] != nil }
+        guard !usable.isEmpty else {
+            let name = parts.joined(separator: ".")
+            throw error("undeclared reference to '\(name)' (in container '\(container)')", offset)
+        }
+        return .name(usable, offset: offset)
+    }
+
     private func candidates(_ parts: [String]) -> [NameCandidate] {
         var parts = parts
         var rooted = false
@@ -77,10 +92,10 @@ struct Compiler {
             return .constant(v)
         case .ident(let n):
             if !n.hasPrefix("."), let slot = local(n) { return .local(slot) }
-            return .name(candidates([n]), offset: e.offset)
+            return try resolvedName([n], offset: e.offset)
         case .select(let operand, let field, let optional):
             if !optional, let parts = qualifiedParts(e) {
-                return .name(candidates(parts), offset: e.offset)
+                return try resolvedName(parts, offset: e.offset)
             }
             return .select(try compile(operand), field, optional: optional, offset: e.offset)
         case .presence(let operand, let field):

@@ -20,9 +20,8 @@ final class Evaluator {
         }
     }
 
-    /// Binds a comprehension variable; each iteration costs one unit, as in cel-go.
+    /// Binds a comprehension variable. Iterations are paid for by the body's own nodes.
     func setLocal(_ slot: Int, _ value: CELValue) throws {
-        try charge()
         locals[slot] = value
     }
 
@@ -31,8 +30,10 @@ final class Evaluator {
         case .constant(let v):
             return v
         case .local(let slot):
+            try charge()
             return locals[slot]
         case .name(let candidates, _):
+            try charge()
             return try resolve(candidates)
         case .select(let operand, let field, let optional, _):
             try charge()
@@ -57,6 +58,7 @@ final class Evaluator {
             guard case .bool(let cond) = try eval(c) else { throw CELEvalError.noOverload("_?_:_") }
             return try eval(cond ? a : b)
         case .list(let items, let optional):
+            try charge(Evaluator.listCreateCost)
             var out: [CELValue] = []
             out.reserveCapacity(items.count)
             for (i, item) in items.enumerated() {
@@ -72,6 +74,7 @@ final class Evaluator {
             }
             return .list(out)
         case .map(let entries):
+            try charge(Evaluator.mapCreateCost)
             var m = CELMap()
             for en in entries {
                 let k = try eval(en.key)
@@ -101,6 +104,11 @@ final class Evaluator {
             return alt
         }
     }
+
+    // Unit costs follow cel-go's runtime cost model: identifiers, selections, indexes and calls cost 1,
+    // literals nothing, building a list 10 and a map 30; string and list work is charged per element.
+    static let listCreateCost: UInt64 = 10
+    static let mapCreateCost: UInt64 = 30
 
     /// Cost of walking string, bytes and list arguments, in the spirit of cel-go (0.1 per element).
     static func traversalCost(_ args: [CELValue]) -> UInt64 {
