@@ -46,6 +46,15 @@ struct Parser {
         }
     }
 
+    /// Each operator in a left-associative chain deepens the tree by one level; count it like nesting
+    /// so that evaluation can never recurse deeper than `maxDepth`.
+    private mutating func deepen(_ extra: inout Int) throws(CELParseError) {
+        extra += 1
+        if depth + extra > Parser.maxDepth {
+            throw error("expression nesting exceeds limit of \(Parser.maxDepth)")
+        }
+    }
+
     private mutating func enter() throws(CELParseError) {
         depth += 1
         if depth > Parser.maxDepth { throw error("expression nesting exceeds limit of \(Parser.maxDepth)") }
@@ -68,7 +77,9 @@ struct Parser {
 
     private mutating func orExpr() throws(CELParseError) -> Expr {
         var lhs = try andExpr()
+        var extra = 0
         while current.isPunct("||") {
+            try deepen(&extra)
             let at = current.offset
             pos += 1
             lhs = Expr(kind: .or(lhs, try andExpr()), offset: at)
@@ -78,7 +89,9 @@ struct Parser {
 
     private mutating func andExpr() throws(CELParseError) -> Expr {
         var lhs = try relation()
+        var extra = 0
         while current.isPunct("&&") {
+            try deepen(&extra)
             let at = current.offset
             pos += 1
             lhs = Expr(kind: .and(lhs, try relation()), offset: at)
@@ -92,7 +105,9 @@ struct Parser {
 
     private mutating func relation() throws(CELParseError) -> Expr {
         var lhs = try addition()
+        var extra = 0
         while case .punct(let p) = current.kind, let fn = Parser.relOps[p] {
+            try deepen(&extra)
             let at = current.offset
             pos += 1
             let rhs = try addition()
@@ -103,7 +118,9 @@ struct Parser {
 
     private mutating func addition() throws(CELParseError) -> Expr {
         var lhs = try multiplication()
+        var extra = 0
         while current.isPunct("+") || current.isPunct("-") {
+            try deepen(&extra)
             let fn = current.isPunct("+") ? "_+_" : "_-_"
             let at = current.offset
             pos += 1
@@ -114,7 +131,9 @@ struct Parser {
 
     private mutating func multiplication() throws(CELParseError) -> Expr {
         var lhs = try unary()
+        var extra = 0
         while current.isPunct("*") || current.isPunct("/") || current.isPunct("%") {
+            try deepen(&extra)
             let fn = current.isPunct("*") ? "_*_" : current.isPunct("/") ? "_/_" : "_%_"
             let at = current.offset
             pos += 1
@@ -170,8 +189,12 @@ struct Parser {
 
     private mutating func memberSuffix(_ base: Expr) throws(CELParseError) -> Expr {
         var e = base
+        var extra = 0
         while true {
             let at = current.offset
+            if current.isPunct(".") || current.isPunct(".?") || current.isPunct("[") || current.isPunct("[?") {
+                try deepen(&extra)
+            }
             if accept(".") || current.isPunct(".?") {
                 let optional = current.isPunct(".?")
                 if optional { pos += 1 }
