@@ -47,7 +47,25 @@ public enum CEL {
                                 deferUnknownFunctions: deferUnknownFunctions)
         compiler.variables = variables
         let root = try compiler.compile(ast)
-        return CELProgram(source: source, root: root, slots: compiler.maxSlots)
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: nil)
+    }
+
+    /// Compiles with static types for the variables and type-checks the expression, as Kubernetes
+    /// does when a CRD is created: unknown fields, mismatched operands and mixed literal types are
+    /// compile errors. The program's `resultType` tells whether a rule yields `bool`.
+    /// `homogeneousLiterals: false` gives plain CEL's rule (mixed literals are `list(dyn)`).
+    public static func compile(_ source: String, declarations: [String: CELStaticType],
+                               library: CELLibrary = kubernetesLibrary, container: String = "",
+                               homogeneousLiterals: Bool = true) throws(CELParseError) -> CELProgram
+    {
+        let ast = try Parser.parse(source)
+        var checker = Checker(declarations: declarations, container: container, source: source, library: library)
+        checker.homogeneousLiterals = homogeneousLiterals
+        let type = Checker.finalize(try checker.check(ast))
+        var compiler = Compiler(library: library, container: container, source: source)
+        compiler.variables = Set(declarations.keys)
+        let root = try compiler.compile(ast)
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: type)
     }
 }
 
@@ -56,6 +74,8 @@ public struct CELProgram: Sendable {
     public let source: String
     let root: Node
     let slots: Int
+    /// The checked type of the result, when compiled with declarations.
+    public let resultType: CELStaticType?
 
     /// Kubernetes' per-call limit (`PerCallLimit`).
     public static let defaultBudget: UInt64 = 1_000_000

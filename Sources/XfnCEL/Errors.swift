@@ -1,22 +1,28 @@
 import XfnCore
 
-/// A CEL source that does not parse. `offset` is the UTF-8 byte offset; `line` and `column` are 1-based
-/// (the column counts characters) so editors can point at it.
+/// A CEL source that does not compile: a syntax error, or a type error found by the checker.
+/// `offset` is the UTF-8 byte offset; `line` and `column` are 1-based (the column counts characters)
+/// so editors can point at it.
 public struct CELParseError: XfnError, Equatable {
+    public enum Stage: Sendable, Equatable { case syntax, check }
+    public let stage: Stage
     public let reason: String
     public let offset: Int
     public let line: Int
     public let column: Int
     public let source: String
 
-    public var message: String { "CEL syntax error at \(line):\(column): \(reason)" }
+    public var message: String {
+        "CEL \(stage == .syntax ? "syntax" : "type") error at \(line):\(column): \(reason)"
+    }
     public var hint: String? {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         guard line - 1 < lines.count else { return nil }
         return "| \(lines[line - 1])\n| \(String(repeating: ".", count: max(0, column - 1)))^"
     }
 
-    init(reason: String, offset: Int, source: String) {
+    init(reason: String, offset: Int, source: String, stage: Stage = .syntax) {
+        self.stage = stage
         self.reason = reason
         self.offset = offset
         self.source = source

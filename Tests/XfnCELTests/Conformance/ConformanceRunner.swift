@@ -45,6 +45,9 @@ struct ConformanceRunner {
             let sectionName = section["name"]?.text ?? "?"
             for test in section.all("test") {
                 let name = "\(sectionName)/\(test["name"]?.text ?? "?")"
+                if ProcessInfo.processInfo.environment["CEL_CONFORMANCE_TRACE"] != nil {
+                    FileHandle.standardError.write(Data("RUN \(file)/\(name)\n".utf8))
+                }
                 if let reason = skipReason(test) {
                     outcome.skipped.append((name, reason))
                     continue
@@ -67,7 +70,6 @@ struct ConformanceRunner {
 
     private func skipReason(_ test: TextProto) -> String? {
         let expr = test["expr"]?.text ?? ""
-        if test["check_only"]?.text == "true" { return "type-check only (no static checker)" }
         if test["unknown"] != nil || test["any_unknowns"] != nil { return "unknown values are not supported" }
         if test["disable_macros"]?.text == "true" { return "macros cannot be disabled" }
         for m in ConformanceRunner.protoMarkers where expr.contains(m) { return "needs protobuf message types" }
@@ -85,9 +87,8 @@ struct ConformanceRunner {
             {
                 return "needs protobuf message types"
             }
-            if let t = env["ident"]?["type"], t["abstract_type"] != nil || t["wrapper"] != nil {
-                return "needs protobuf or abstract types"
-            }
+            if let t = env["ident"]?["type"], t["wrapper"] != nil { return "needs protobuf wrapper types" }
+            if env["function"] != nil { return "declares custom functions" }
         }
         return nil
     }
@@ -102,13 +103,31 @@ struct ConformanceRunner {
         }
         let container = test["container"]?.text ?? ""
         let expectsError = test["eval_error"] != nil || test["any_eval_errors"] != nil
+        let checked = test["disable_check"]?.text != "true"
+        var decls: [String: CELStaticType] = [:]
+        for key in vars.keys { decls[key] = .dyn }
+        for env in test.all("type_env") {
+            guard let name = env["name"]?.text, let t = env["ident"]?["type"] else { continue }
+            decls[name] = try ConformanceRunner.staticType(t)
+        }
         let program: CELProgram
         do {
-            program = try CEL.compile(expr, container: container,
-                                      deferUnknownFunctions: test["disable_check"]?.text == "true")
+            if checked {
+                program = try CEL.compile(expr, declarations: decls, container: container,
+                                          homogeneousLiterals: false)
+            } else {
+                program = try CEL.compile(expr, container: container, deferUnknownFunctions: true)
+            }
         } catch {
             return expectsError ? nil : "compile error: \(error.message)"
         }
+        if let want = test["typed_result"]?["deduced_type"] {
+            let expectedType = try ConformanceRunner.staticType(want)
+            guard program.resultType == expectedType else {
+                return "deduced type \(program.resultType.map(\.description) ?? "none"), want \(expectedType)"
+            }
+        }
+        if test["check_only"]?.text == "true" { return nil }
         let result: CELValue
         do {
             result = try program.evaluate(vars)
@@ -124,6 +143,45 @@ struct ConformanceRunner {
         }
         return ConformanceRunner.identical(result, expected) ? nil
             : "got \(result.debugText), want \(expected.debugText)"
+    }
+
+    /// Converts a `cel.expr.Type` message.
+    static func staticType(_ t: TextProto) throws -> CELStaticType {
+        guard let (field, inner) = t.fields.first else { throw Unsupported(reason: "empty type") }
+        switch field {
+        case "primitive":
+            switch inner.text {
+            case "BOOL": return .bool
+            case "INT64": return .int
+            case "UINT64": return .uint
+            case "DOUBLE": return .double
+            case "STRING": return .string
+            case "BYTES": return .bytes
+            default: throw Unsupported(reason: "primitive \(inner.text ?? "")")
+            }
+        case "list_type": return .list(try inner["elem_type"].map(staticType) ?? .dyn)
+        case "map_type":
+            return .map(try inner["key_type"].map(staticType) ?? .dyn, try inner["value_type"].map(staticType) ?? .dyn)
+        case "null": return .null
+        case "dyn": return .dyn
+        case "type": return .type(try staticType(inner))
+        case "well_known":
+            switch inner.text {
+            case "TIMESTAMP": return .timestamp
+            case "DURATION": return .duration
+            default: throw Unsupported(reason: "needs protobuf well-known types")
+            }
+        case "message_type":
+            switch inner.text {
+            case "google.protobuf.Timestamp": return .timestamp
+            case "google.protobuf.Duration": return .duration
+            default: throw Unsupported(reason: "needs protobuf message types")
+            }
+        case "abstract_type" where inner["name"]?.text == "optional_type":
+            return .optional(try inner["parameter_types"].map(staticType) ?? .dyn)
+        case "type_param": return .param(inner.text ?? "")
+        default: throw Unsupported(reason: "type kind \(field)")
+        }
     }
 
     /// Converts a `cel.expr.Value` message.

@@ -1,0 +1,63 @@
+import Testing
+import XfnCore
+@testable import XfnCEL
+
+@Suite struct CheckerTests {
+    private let spec = CELStaticType.object(name: "Spec", fields: [
+        "replicas": .int, "name": .string, "labels": .map(.string, .string), "ports": .list(.int),
+        "port": .dyn, "created": .timestamp,
+    ])
+
+    private func check(_ source: String) throws(CELParseError) -> CELStaticType? {
+        try CEL.compile(source, declarations: ["self": spec]).resultType
+    }
+
+    private func rejects(_ source: String, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            let t = try check(source)
+            Issue.record("\(source) type-checked as \(t.map(\.description) ?? "?")", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.stage == .check, sourceLocation: sourceLocation)
+            #expect(error.reason.contains(fragment), "\(error.reason)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func deducesTypes() throws {
+        #expect(try check("self.replicas > 1") == .bool)
+        #expect(try check("self.ports.map(p, p * 2)") == .list(.int))
+        #expect(try check("self.labels.filter(k, k.startsWith('a'))") == .list(.string))
+        #expect(try check("self.name.split('-')") == .list(.string))
+        #expect(try check("self.port") == .dyn)
+        #expect(try check("self.created.getHours()") == .int)
+        #expect(try check("[]") == .list(.dyn))
+        #expect(try check("{'a': [1]}") == .map(.string, .list(.int)))
+        #expect(try check("self.?name") == .optional(.string))
+        #expect(try check("type(1)") == .type(.int))
+        #expect(try check("quantity('1Gi')") == .opaque("kubernetes.Quantity"))
+        #expect(try check("true ? 1 : 2") == .int)
+    }
+
+    @Test func rejectsWhatKubernetesRejects() {
+        rejects("self.nosuch == 1", "undefined field 'nosuch'")
+        rejects("self.replicas > '3'", "no matching overload for '_>_'")
+        rejects("self.name + 1", "no matching overload for '_+_'")
+        rejects("self.replicas == 1u", "no matching overload for '_==_'")
+        rejects("[1, 'a']", "expected type 'int' but found 'string'")
+        rejects("self.replicas.startsWith('1')", "no matching overload for 'startsWith'")
+        rejects("self.ports.all(p, p)", "expected type 'bool'")
+        rejects("other > 1", "undeclared reference to 'other'")
+        rejects("self.replicas.x", "does not support field selection")
+        rejects("nosuch(1)", "undeclared reference to 'nosuch'")
+    }
+
+    @Test func dynamicValuesDeferToRuntime() throws {
+        #expect(try check("self.port > 1 || self.port.endsWith('%')") == .bool)
+        let program = try CEL.compile("self.port > 1", declarations: ["self": spec])
+        #expect(try program.evaluate(["self": ["port": 8080]] as [String: Value]).boolValue == true)
+        #expect(throws: CELEvalError.self) { try program.evaluate(["self": ["port": "80%"]] as [String: Value]) }
+    }
+
+    @Test func crossTypeNumericOrderingIsAllowed() throws {
+        #expect(try check("self.replicas < 2.5 && 1u < self.replicas") == .bool)
+    }
+}
