@@ -35,6 +35,7 @@ import XfnCore
         #expect(try check("type(1)") == .type(.int))
         #expect(try check("quantity('1Gi')") == .opaque("kubernetes.Quantity"))
         #expect(try check("true ? 1 : 2") == .int)
+        #expect(try check("'%s has %d'.format([self.name, self.replicas])") == .string)
     }
 
     @Test func rejectsWhatKubernetesRejects() {

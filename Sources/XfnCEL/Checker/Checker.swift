@@ -325,6 +325,10 @@ struct Checker {
         }
         var types: [CELStaticType] = []
         if let r = receiver { types.append(try check(r)) }
+        // cel-go exempts `format`'s argument list from the homogeneous-literal rule.
+        let saved = homogeneousLiterals
+        if bare == "format" { homogeneousLiterals = false }
+        defer { homogeneousLiterals = saved }
         for a in args { types.append(try check(a)) }
         let key = bare.split(separator: ".").count > 1 && library.globals[bare] == nil
             ? String(bare.split(separator: ".").last!) : bare
