@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A CEL map: keys are int, uint, bool or string; numeric keys of equal value are the same key
 /// (`{1: 'a'}[1u]` finds it). Remembers insertion order for stable output.
 public struct CELMap: Sendable {
@@ -29,13 +35,17 @@ public struct CELMap: Sendable {
         }
     }
 
-    public private(set) var entries: [(key: CELValue, value: CELValue)] = []
+    // Keys and values in separate arrays: reading one value then copies a single enum, not a tuple.
+    public private(set) var keys: [CELValue] = []
+    private(set) var values: [CELValue] = []
+
+    /// The entries in insertion order.
+    public var entries: [(key: CELValue, value: CELValue)] { Array(zip(keys, values)) }
     private var index: [Key: Int] = [:]
 
     public init() {}
 
-    public var count: Int { entries.count }
-    public var keys: [CELValue] { entries.map(\.key) }
+    public var count: Int { keys.count }
 
     /// Adds or replaces an entry; throws for keys CEL does not allow.
     public mutating func set(_ key: CELValue, _ value: CELValue) throws {
@@ -43,10 +53,11 @@ public struct CELMap: Sendable {
             throw CELEvalError.general("unsupported key type: \(key.typeName)")
         }
         if let i = index[k] {
-            entries[i].value = value
+            values[i] = value
         } else {
-            index[k] = entries.count
-            entries.append((key, value))
+            index[k] = keys.count
+            keys.append(key)
+            values.append(value)
         }
     }
 
@@ -56,19 +67,20 @@ public struct CELMap: Sendable {
             throw CELEvalError.general("unsupported key type: \(key.typeName)")
         }
         if index[k] != nil { throw CELEvalError.general("Failed with repeated key: \(key.debugText)") }
-        index[k] = entries.count
-        entries.append((key, value))
+        index[k] = keys.count
+        keys.append(key)
+        values.append(value)
     }
 
     /// Value for a key compared with heterogeneous equality; nil when absent.
     public subscript(key: CELValue) -> CELValue? {
         guard let k = Key(lookup: key), let i = index[k] else { return nil }
-        return entries[i].value
+        return values[i]
     }
 
     public subscript(string key: String) -> CELValue? {
         guard let i = index[.string(ScalarString(key))] else { return nil }
-        return entries[i].value
+        return values[i]
     }
 
     func contains(_ key: CELValue) -> Bool { self[key] != nil }
@@ -79,8 +91,15 @@ public struct CELMap: Sendable {
 struct ScalarString: Hashable, Sendable {
     let value: String
     init(_ value: String) { self.value = value }
-    static func == (a: ScalarString, b: ScalarString) -> Bool { a.value.utf8.elementsEqual(b.value.utf8) }
+    static func == (a: ScalarString, b: ScalarString) -> Bool {
+        var x = a.value
+        var y = b.value
+        return x.withUTF8 { xb in
+            y.withUTF8 { yb in xb.count == yb.count && (xb.count == 0 || memcmp(xb.baseAddress!, yb.baseAddress!, xb.count) == 0) }
+        }
+    }
     func hash(into hasher: inout Hasher) {
-        for b in value.utf8 { hasher.combine(b) }
+        var copy = value
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

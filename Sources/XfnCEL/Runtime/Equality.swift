@@ -9,7 +9,7 @@ func celEquals(_ a: CELValue, _ b: CELValue) -> Bool {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
     // Scalar-wise: Swift's `==` would treat canonically equivalent strings as equal; CEL does not.
-    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+    case (.string(let x), .string(let y)): return ScalarString(x) == ScalarString(y)
     case (.bytes(let x), .bytes(let y)): return x == y
     case (.int, _), (.uint, _), (.double, _):
         return compareNumbers(a, b) == 0
