@@ -89,6 +89,15 @@ import Testing
         #expect(try p.evaluate([:] as [String: CELValue]).boolValue == true)
     }
 
+    @Test func largeMapsStayConsistent() throws {
+        // Past a dozen entries maps switch to a hash index; lookups and duplicates must behave the same.
+        try expectTrue("lists.range(40).map(i, string(i)).all(k, k in lists.range(40).transformMapEntry(i, v, {string(v): v}))")
+        try expectTrue("{0: 'a', 1: 'b', 2: 'c', 3: 'd', 4: 'e', 5: 'f', 6: 'g', 7: 'h', 8: 'i', 9: 'j', 10: 'k', 11: 'l', 12: 'm', 13: 'n'}[13u] == 'n'")
+        try expectEvalError("{0: 'a', 1: 'b', 2: 'c', 3: 'd', 4: 'e', 5: 'f', 6: 'g', 7: 'h', 8: 'i', 9: 'j', 10: 'k', 11: 'l', 12: 'm', 13: 'n', 13u: 'x'}")
+        try expectEvalError("{'a': 1, 'a': 2}")
+        try expectEvalError("lists.range(30).transformMapEntry(i, v, {v % 15: v})")
+    }
+
     @Test func stringConversions() throws {
         try expectTrue("string(1e6) == '1e+06' && string(123456.0) == '123456' && string(0.1) == '0.1'")
         try expectTrue("string(-4.5e-3) == '-0.0045' && string(1e-5) == '1e-05' && string(1.5e300) == '1.5e+300'")

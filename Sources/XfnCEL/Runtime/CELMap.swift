@@ -41,7 +41,30 @@ public struct CELMap: Sendable {
 
     /// The entries in insertion order.
     public var entries: [(key: CELValue, value: CELValue)] { Array(zip(keys, values)) }
-    private var index: [Key: Int] = [:]
+    /// Normalised keys, parallel to `keys`; small maps (most Kubernetes objects) are searched
+    /// linearly, larger ones get a hash index.
+    private var normalized: [Key] = []
+    private var index: [Key: Int]?
+    private static let indexThreshold = 12
+
+    private func position(_ k: Key) -> Int? {
+        if let index { return index[k] }
+        return normalized.firstIndex(of: k)
+    }
+
+    private mutating func append(_ k: Key, _ key: CELValue, _ value: CELValue) {
+        if index != nil {
+            index![k] = keys.count
+        } else if normalized.count >= CELMap.indexThreshold {
+            var built: [Key: Int] = [:]
+            for (i, n) in normalized.enumerated() { built[n] = i }
+            built[k] = keys.count
+            index = built
+        }
+        normalized.append(k)
+        keys.append(key)
+        values.append(value)
+    }
 
     public init() {}
 
@@ -52,12 +75,10 @@ public struct CELMap: Sendable {
         guard let k = Key(key) else {
             throw CELEvalError.general("unsupported key type: \(key.typeName)")
         }
-        if let i = index[k] {
+        if let i = position(k) {
             values[i] = value
         } else {
-            index[k] = keys.count
-            keys.append(key)
-            values.append(value)
+            append(k, key, value)
         }
     }
 
@@ -66,20 +87,18 @@ public struct CELMap: Sendable {
         guard let k = Key(key) else {
             throw CELEvalError.general("unsupported key type: \(key.typeName)")
         }
-        if index[k] != nil { throw CELEvalError.general("Failed with repeated key: \(key.debugText)") }
-        index[k] = keys.count
-        keys.append(key)
-        values.append(value)
+        if position(k) != nil { throw CELEvalError.general("Failed with repeated key: \(key.debugText)") }
+        append(k, key, value)
     }
 
     /// Value for a key compared with heterogeneous equality; nil when absent.
     public subscript(key: CELValue) -> CELValue? {
-        guard let k = Key(lookup: key), let i = index[k] else { return nil }
+        guard let k = Key(lookup: key), let i = position(k) else { return nil }
         return values[i]
     }
 
     public subscript(string key: String) -> CELValue? {
-        guard let i = index[.string(ScalarString(key))] else { return nil }
+        guard let i = position(.string(ScalarString(key))) else { return nil }
         return values[i]
     }
 
