@@ -47,7 +47,7 @@ public enum CEL {
                                 deferUnknownFunctions: deferUnknownFunctions)
         compiler.variables = variables
         let root = try compiler.compile(ast)
-        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: nil)
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: nil, declarations: [:])
     }
 
     /// Compiles with static types for the variables and type-checks the expression, as Kubernetes
@@ -65,7 +65,8 @@ public enum CEL {
         var compiler = Compiler(library: library, container: container, source: source)
         compiler.variables = Set(declarations.keys)
         let root = try compiler.compile(ast)
-        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: type)
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: type,
+                          declarations: declarations)
     }
 }
 
@@ -76,6 +77,8 @@ public struct CELProgram: Sendable {
     let slots: Int
     /// The checked type of the result, when compiled with declarations.
     public let resultType: CELStaticType?
+    /// The declared variable types; document values are converted by them.
+    public let declarations: [String: CELStaticType]
 
     /// Kubernetes' per-call limit (`PerCallLimit`).
     public static let defaultBudget: UInt64 = 1_000_000
@@ -100,13 +103,23 @@ public struct CELProgram: Sendable {
         return (v, ev.cost)
     }
 
-    /// Evaluates with document values (`self`, `oldSelf`, …) converted by their hints.
-    public func evaluate(_ variables: [String: Value], hints: [String: CELTypeHint] = [:],
-                         budget: UInt64 = defaultBudget) throws(CELEvalError) -> CELValue
+    /// Evaluates with document values (`self`, `oldSelf`, …), converted by the declared types (see
+    /// `CELValue.init(_:type:)`); undeclared variables convert by their own shape.
+    public func evaluate(_ variables: [String: Value], budget: UInt64 = defaultBudget) throws(CELEvalError)
+        -> CELValue
     {
         var vars: [String: CELValue] = [:]
         for (k, v) in variables {
-            do { vars[k] = try CELValue(v, hint: hints[k] ?? .dynamic) } catch let e as CELEvalError {
+            do {
+                var type = declarations[k] ?? .dyn
+                // An optional `oldSelf` (optionalOldSelf) receives the plain value, wrapped here.
+                if case .optional(let inner) = type {
+                    type = inner
+                    vars[k] = .optional(try CELValue(v, type: type))
+                    continue
+                }
+                vars[k] = try CELValue(v, type: type)
+            } catch let e as CELEvalError {
                 throw CELEvalError(e.kind, "invalid value for '\(k)': \(e.message)")
             } catch {
                 throw CELEvalError.general("invalid value for '\(k)': \(error)")

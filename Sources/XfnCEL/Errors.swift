@@ -56,18 +56,22 @@ public struct CELEvalError: XfnError, Equatable {
 
     public let kind: Kind
     public let message: String
+    /// For "no such overload": the function or operator that had no match (`_+_`, `size`).
+    public let function: String?
     public var hint: String? {
         kind == .costLimitExceeded ? "simplify the rule or bound list and string sizes in the schema" : nil
     }
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, function: String? = nil) {
         self.kind = kind
         self.message = message
+        self.function = function
     }
 
     static func general(_ message: String) -> CELEvalError { CELEvalError(.general, message) }
     static func noOverload(_ function: String) -> CELEvalError {
-        CELEvalError(.noSuchOverload, "no such overload: \(function)")
+        // cel-go's wording, which Kubernetes recognises when it words its own message.
+        CELEvalError(.noSuchOverload, "no such overload", function: function)
     }
     static func overflow(_ what: String = "integer") -> CELEvalError {
         CELEvalError(.overflow, "\(what) overflow")

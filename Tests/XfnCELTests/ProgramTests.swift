@@ -26,29 +26,34 @@ import XfnCore
         #expect(odd == 5)
     }
 
-    @Test func hintsShapeTypes() throws {
+    @Test func declaredTypesShapeConversion() throws {
         let obj: Value = ["data": "aGVsbG8=", "at": "2024-05-01T10:00:00Z", "day": "2024-05-01", "ratio": 2,
-                          "x-y": "dash", "ttl": "90s"]
-        let hint = CELTypeHint.object([
+                          "x-y": "dash", "ttl": "90s", "port": "80%"]
+        let type = CELStaticType.object(name: "T", fields: [
             "data": .bytes, "at": .timestamp, "day": .timestamp, "ratio": .double, "ttl": .duration,
+            "x__dash__y": .string, "port": .dyn,
         ])
         let rule = try CEL.compile(
             "self.data == b'hello' && self.at.getHours() == 10 && self.day.getDate() == 1 && "
-                + "type(self.ratio) == double && self.x__dash__y == 'dash' && self.ttl == duration('1m30s')")
-        #expect(try rule.evaluate(["self": obj], hints: ["self": hint]).boolValue == true)
-        #expect(throws: CELEvalError.self) {
-            try CEL.compile("self.data").evaluate(["self": obj], hints: ["self": .object(["data": .timestamp])])
-        }
+                + "type(self.ratio) == double && self.x__dash__y == 'dash' && self.ttl == duration('1m30s') && "
+                + "(type(self.port) == string ? self.port.endsWith('%') : self.port > 0)",
+            declarations: ["self": type])
+        #expect(rule.resultType == .bool)
+        #expect(try rule.evaluate(["self": obj]).boolValue == true)
+        let bad = try CEL.compile("self.data", declarations: ["self": .object(name: "T", fields: ["data": .timestamp])])
+        #expect(throws: CELEvalError.self) { try bad.evaluate(["self": obj]) }
+        // int-or-string is `dyn`: a type checker cannot reject `self > 1`, evaluation can.
+        let intOrString = try CEL.compile("self > 1", declarations: ["self": .dyn])
+        #expect(try intOrString.evaluate(["self": 5] as [String: Value]).boolValue == true)
+        #expect(throws: CELEvalError.noOverload("_>_")) { try intOrString.evaluate(["self": "50%"] as [String: Value]) }
     }
 
-    @Test func intOrStringStaysDynamic() throws {
-        let rule = try CEL.compile("type(self) == int ? self > 1 : self.endsWith('%')")
-        #expect(try rule.evaluate(["self": 5], hints: ["self": .intOrString]).boolValue == true)
-        #expect(try rule.evaluate(["self": "50%"], hints: ["self": .intOrString]).boolValue == true)
-        // What a type checker would reject for a plain string is a runtime "no such overload" here.
-        #expect(throws: CELEvalError.noOverload("_>_")) {
-            try CEL.compile("self > 1").evaluate(["self": "50%"] as [String: Value], hints: ["self": .intOrString])
-        }
+    @Test func optionalOldSelf() throws {
+        let rule = try CEL.compile("!oldSelf.hasValue() || self >= oldSelf.value()",
+                                   declarations: ["self": .int, "oldSelf": .optional(.int)])
+        #expect(try rule.evaluate(["self": 3, "oldSelf": 2] as [String: Value]).boolValue == true)
+        #expect(try rule.evaluate(["self": 1, "oldSelf": 2] as [String: Value]).boolValue == false)
+        #expect(try rule.evaluate(["self": .int(1), "oldSelf": .optional(nil)] as [String: CELValue]).boolValue == true)
     }
 
     @Test func resultsConvertBack() throws {

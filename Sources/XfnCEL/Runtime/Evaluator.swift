@@ -162,7 +162,7 @@ final class Evaluator {
             if optional { return .optional(nil) }
             throw CELEvalError(.noSuchField, "no such field: \(field)")
         default:
-            throw CELEvalError(.noSuchOverload, "no such overload: field selection on \(v.typeName)")
+            throw CELEvalError.noOverload("_._")
         }
     }
 
@@ -176,7 +176,7 @@ final class Evaluator {
             if let fields = o as? any CELFieldAccess { return .bool(fields.field(field) != nil) }
             throw CELEvalError.noOverload("has")
         default:
-            throw CELEvalError(.noSuchOverload, "no such overload: has() on \(v.typeName)")
+            throw CELEvalError.noOverload("has")
         }
     }
 
@@ -194,7 +194,7 @@ final class Evaluator {
             }
             guard i >= 0, i < l.count else {
                 if optional { return .optional(nil) }
-                throw CELEvalError.general("index out of bounds: \(i)")
+                throw CELEvalError.general("index '\(i)' out of range in list size '\(l.count)'")
             }
             return optional ? .optional(l[Int(i)]) : l[Int(i)]
         case .map(let m):

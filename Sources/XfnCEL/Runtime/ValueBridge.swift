@@ -1,28 +1,12 @@
 import XfnCore
 
-/// What the schema knows about a value beyond its JSON shape, so CEL sees the intended type: a
-/// `format: byte` string is bytes, `date-time` a timestamp, int-or-string stays whichever it is.
-public indirect enum CELTypeHint: Sendable {
-    /// Convert by the value's own shape (objects become maps).
-    case dynamic
-    case intOrString
-    case bytes
-    case timestamp
-    case duration
-    /// `type: number`: JSON integers become doubles.
-    case double
-    case list(CELTypeHint)
-    /// Object with declared properties (hints by property name). Property names are escaped as
-    /// Kubernetes does (`x-y` → `x__dash__y`); names that cannot be escaped are left out.
-    case object([String: CELTypeHint])
-    /// `additionalProperties`: every value has the same hint.
-    case map(CELTypeHint)
-}
-
 extension CELValue {
-    /// Converts a document value, following `hint` where the shapes agree.
-    public init(_ value: Value, hint: CELTypeHint = .dynamic) throws {
-        switch (value, hint) {
+    /// Converts a document value as the schema types it: `bytes` decodes base64, `timestamp` parses
+    /// RFC 3339 (or a `YYYY-MM-DD` date), `duration` a Go duration, `double` widens integers, and an
+    /// `object` exposes its properties under their escaped names (`x-y` → `x__dash__y`), dropping
+    /// those that cannot be escaped. `dyn` (also int-or-string) converts by the value's own shape.
+    public init(_ value: Value, type: CELStaticType = .dyn) throws {
+        switch (value, type) {
         case (.null, _): self = .null
         case (.bool(let b), _): self = .bool(b)
         case (.int(let i), .double): self = .double(Double(i))
@@ -32,28 +16,28 @@ extension CELValue {
             guard let data = Base64.decode(s) else { throw CELEvalError.general("invalid base64 data") }
             self = .bytes(data)
         case (.string(let s), .timestamp):
-            if s.count == 10, let t = try? TimeFormat.parseTimestamp(s + "T00:00:00Z") {
-                self = .timestamp(t)
+            if s.utf8.count == 10 {
+                self = .timestamp(try TimeFormat.parseTimestamp(s + "T00:00:00Z"))
             } else {
                 self = .timestamp(try TimeFormat.parseTimestamp(s))
             }
         case (.string(let s), .duration): self = .duration(try TimeFormat.parseDuration(s))
         case (.string(let s), _): self = .string(s)
         case (.array(let items), _):
-            var elementHint = CELTypeHint.dynamic
-            if case .list(let h) = hint { elementHint = h }
-            self = .list(try items.map { try CELValue($0, hint: elementHint) })
+            var elementType = CELStaticType.dyn
+            if case .list(let e) = type { elementType = e }
+            self = .list(try items.map { try CELValue($0, type: elementType) })
         case (.object(let o), _):
             var m = CELMap()
             for (k, v) in o {
-                switch hint {
-                case .object(let props):
+                switch type {
+                case .object(_, let fields):
                     guard let name = CELPropertyNames.escape(k) else { continue }
-                    try m.set(.string(name), try CELValue(v, hint: props[k] ?? .dynamic))
-                case .map(let valueHint):
-                    try m.set(.string(k), try CELValue(v, hint: valueHint))
+                    try m.set(.string(name), try CELValue(v, type: fields[name] ?? .dyn))
+                case .map(_, let valueType):
+                    try m.set(.string(k), try CELValue(v, type: valueType))
                 default:
-                    try m.set(.string(k), try CELValue(v, hint: .dynamic))
+                    try m.set(.string(k), try CELValue(v))
                 }
             }
             self = .map(m)
