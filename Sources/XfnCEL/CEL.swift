@@ -2,8 +2,17 @@ import XfnCore
 
 /// Entry point: compile a CEL expression once, evaluate it many times.
 ///
-///     let rule = try CEL.compile("self.replicas <= self.maxReplicas")
-///     let ok = try rule.evaluate(["self": spec]).boolValue
+///     let rule = try CEL.compile("self.replicas <= self.maxReplicas",
+///                                declarations: ["self": specType])   // type-checked
+///     let ok = try rule.evaluate(["self": spec]).boolValue           // spec: XfnCore.Value
+///
+/// For CRD rules, build one `CELStaticType` per schema node (`.object(name:fields:)` with escaped
+/// property names from `CELPropertyNames.escape`, `.map(.string, T)` for `additionalProperties`,
+/// `.list(T)`, `.dyn` for int-or-string and preserve-unknown-fields, `.bytes`/`.timestamp`/
+/// `.duration` for the string formats) and declare `self` (and `oldSelf`, `.optional(T)` with
+/// `optionalOldSelf`). The same type then checks the rule and converts the document when evaluating.
+/// `CELParseError` covers syntax and type errors (with line and column); `CELEvalError.kind` tells
+/// runtime failures apart, including `.costLimitExceeded` when the budget runs out.
 public enum CEL {
     /// The Kubernetes environment: the standard library plus the extension libraries the apiserver
     /// enables for CRD validation rules.

@@ -24,7 +24,7 @@ func expectEvalError(_ source: String, _ variables: [String: CELValue] = [:],
         let v = try program.evaluate(variables)
         Issue.record("\(source) gave \(v.debugText), expected an error", sourceLocation: sourceLocation)
         return nil
-    } catch let e as CELEvalError {
-        return e
+    } catch {
+        return error
     }
 }
