@@ -68,6 +68,13 @@ public struct CELMap: Sendable {
 
     public init() {}
 
+    /// An empty map with room for `capacity` entries, to avoid regrowing while converting objects.
+    public init(capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        normalized.reserveCapacity(capacity)
+    }
+
     public var count: Int { keys.count }
 
     /// Adds or replaces an entry; throws for keys CEL does not allow.

@@ -28,7 +28,7 @@ extension CELValue {
             if case .list(let e) = type { elementType = e }
             self = .list(try items.map { try CELValue($0, type: elementType) })
         case (.object(let o), _):
-            var m = CELMap()
+            var m = CELMap(capacity: o.count)
             for (k, v) in o {
                 switch type {
                 case .object(_, let fields):
