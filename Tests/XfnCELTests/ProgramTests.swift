@@ -74,9 +74,21 @@ import XfnCore
             #expect(error.kind == .costLimitExceeded)
             #expect(error.message == "operation cancelled: actual cost limit exceeded")
         }
-        let small = try CEL.compile("[1, 2, 3].all(x, x > 0)").evaluateWithCost([:])
-        #expect(small.value.boolValue == true)
-        #expect(small.cost > 0 && small.cost < 50)
+    }
+
+    /// Expected costs worked out by hand from cel-go's runtime cost model as Kubernetes configures it.
+    @Test(arguments: [
+        ("self.a == 1", 3), ("'abc'.startsWith('a')", 1), ("has(self.a)", 0), ("self.a in [1, 2, 3]", 5),
+        ("[1, 2, 3].all(x, x > 0)", 16), ("[1, 2, 3].exists(x, x == 2)", 16), ("[1, 2].map(x, x * 2)", 29),
+        ("self.name.matches('^[a-z]+$')", 4), ("self.long.contains('b')", 4), ("self.name + self.name", 5),
+        ("[1, 2, 3].filter(x, x > 1)", 34), ("{'k': self.a}", 32),
+    ] as [(String, UInt64)])
+    func costsFollowTheCelGoModel(_ source: String, _ expected: UInt64) throws {
+        let vars: [String: CELValue] = [
+            "self": try CELValue(["a": 1, "name": "hello", "long": .string(String(repeating: "a", count: 20))]),
+        ]
+        let result = try CEL.compile(source, variables: ["self"]).evaluateWithCost(vars)
+        #expect(result.cost == expected, "\(source) cost \(result.cost)")
     }
 
     @Test func budgetErrorsAreNotAbsorbed() throws {

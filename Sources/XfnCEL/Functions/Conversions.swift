@@ -6,8 +6,8 @@ enum Conversions {
             CELFunction("int", arity: 1...1) { a in try toInt(a[0]) },
             CELFunction("uint", arity: 1...1) { a in try toUint(a[0]) },
             CELFunction("double", arity: 1...1) { a in try toDouble(a[0]) },
-            CELFunction("string", arity: 1...1) { a in try toStringValue(a[0]) },
-            CELFunction("bytes", arity: 1...1) { a in
+            CELFunction("string", arity: 1...1, cost: .linear) { a in try toStringValue(a[0]) },
+            CELFunction("bytes", arity: 1...1, cost: .linear) { a in
                 switch a[0] {
                 case .bytes: return a[0]
                 case .string(let s): return .bytes(Array(s.utf8))

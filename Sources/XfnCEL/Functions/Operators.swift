@@ -3,14 +3,14 @@
 enum Operators {
     static var functions: [CELFunction] {
         [
-            CELFunction("_==_", arity: 2...2) { a in .bool(celEquals(a[0], a[1])) },
-            CELFunction("_!=_", arity: 2...2) { a in .bool(!celEquals(a[0], a[1])) },
-            CELFunction("_<_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_<_").map { $0 < 0 } ?? false) },
-            CELFunction("_<=_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_<=_").map { $0 <= 0 } ?? false) },
-            CELFunction("_>_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_>_").map { $0 > 0 } ?? false) },
-            CELFunction("_>=_", arity: 2...2) { a in .bool(try celCompare(a[0], a[1], "_>=_").map { $0 >= 0 } ?? false) },
-            CELFunction("@in", arity: 2...2, cost: .linear) { a in try membership(a[0], a[1]) },
-            CELFunction("_+_", arity: 2...2, cost: .linear) { a in try add(a[0], a[1]) },
+            CELFunction("_==_", arity: 2...2, cost: .compare) { a in .bool(celEquals(a[0], a[1])) },
+            CELFunction("_!=_", arity: 2...2, cost: .compare) { a in .bool(!celEquals(a[0], a[1])) },
+            CELFunction("_<_", arity: 2...2, cost: .compare) { a in .bool(try celCompare(a[0], a[1], "_<_").map { $0 < 0 } ?? false) },
+            CELFunction("_<=_", arity: 2...2, cost: .compare) { a in .bool(try celCompare(a[0], a[1], "_<=_").map { $0 <= 0 } ?? false) },
+            CELFunction("_>_", arity: 2...2, cost: .compare) { a in .bool(try celCompare(a[0], a[1], "_>_").map { $0 > 0 } ?? false) },
+            CELFunction("_>=_", arity: 2...2, cost: .compare) { a in .bool(try celCompare(a[0], a[1], "_>=_").map { $0 >= 0 } ?? false) },
+            CELFunction("@in", arity: 2...2, cost: .membership) { a in try membership(a[0], a[1]) },
+            CELFunction("_+_", arity: 2...2, cost: .concat) { a in try add(a[0], a[1]) },
             CELFunction("_-_", arity: 2...2) { a in try subtract(a[0], a[1]) },
             CELFunction("_*_", arity: 2...2) { a in try multiply(a[0], a[1]) },
             CELFunction("_/_", arity: 2...2) { a in try divide(a[0], a[1]) },

@@ -3,16 +3,16 @@
 enum SetsExt {
     static var functions: [CELFunction] {
         [
-            CELFunction("sets.contains", arity: 2...2, cost: .linear) { a in
+            CELFunction("sets.contains", arity: 2...2, cost: .listWalk) { a in
                 let (x, y) = try lists(a, "sets.contains")
                 return .bool(y.allSatisfy { e in x.contains { celEquals($0, e) } })
             },
-            CELFunction("sets.equivalent", arity: 2...2, cost: .linear) { a in
+            CELFunction("sets.equivalent", arity: 2...2, cost: .listWalk) { a in
                 let (x, y) = try lists(a, "sets.equivalent")
                 return .bool(y.allSatisfy { e in x.contains { celEquals($0, e) } }
                     && x.allSatisfy { e in y.contains { celEquals($0, e) } })
             },
-            CELFunction("sets.intersects", arity: 2...2, cost: .linear) { a in
+            CELFunction("sets.intersects", arity: 2...2, cost: .listWalk) { a in
                 let (x, y) = try lists(a, "sets.intersects")
                 return .bool(y.contains { e in x.contains { celEquals($0, e) } })
             },

@@ -12,7 +12,7 @@ enum Standard {
                 default: throw CELEvalError.noOverload("size")
                 }
             },
-            CELFunction("contains", .receiver, arity: 2...2, cost: .linear) { a in
+            CELFunction("contains", .receiver, arity: 2...2, cost: .substring) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("contains")
                 }
@@ -30,7 +30,7 @@ enum Standard {
                 }
                 return .bool(s.unicodeScalars.reversed().starts(with: t.unicodeScalars.reversed()))
             },
-            CELFunction("matches", .both, arity: 2...2, cost: .linear) { a in
+            CELFunction("matches", .both, arity: 2...2, cost: .regex) { a in
                 guard a.count == 2, case .string(let s) = a[0], case .string(let p) = a[1] else {
                     throw CELEvalError.noOverload("matches")
                 }

@@ -107,10 +107,28 @@ struct Compiler {
         case .list(let items, let optional):
             var nodes: [Node] = []
             for i in items { nodes.append(try compile(i)) }
+            // Literals made only of constants are built once, as cel-go's optimiser does (and then
+            // cost nothing to evaluate).
+            if !optional.contains(true) {
+                let constants = nodes.compactMap { if case .constant(let v) = $0 { v } else { nil } }
+                if constants.count == nodes.count { return .constant(.list(constants)) }
+            }
             return .list(nodes, optional: optional.contains(true) ? optional : nil)
         case .map(let entries):
             var out: [(key: Node, value: Node, optional: Bool)] = []
             for en in entries { out.append((try compile(en.key), try compile(en.value), en.optional)) }
+            var folded = CELMap()
+            var foldable = true
+            for en in out where foldable {
+                guard !en.optional, case .constant(let k) = en.key, case .constant(let v) = en.value,
+                      (try? folded.insertNew(k, v)) != nil
+                else {
+                    // Invalid or repeated keys keep the runtime node so the error surfaces when evaluated.
+                    foldable = false
+                    continue
+                }
+            }
+            if foldable { return .constant(.map(folded)) }
             return .map(out)
         case .message(let name, let fields):
             for f in fields { _ = try compile(f.value) }

@@ -1,7 +1,11 @@
+// Costs: cel-go expands macros into folds whose loop condition and accumulator updates are charged
+// like any other expression (reading the accumulator 1, the not-strictly-false test 1, appending
+// to the result list 1 plus 10 for the one-element list). The charges below reproduce those.
 extension Evaluator {
     /// Runs a macro over a list (elements, or index and element) or a map (keys, or key and value).
     func comprehension(_ c: CompiledComprehension) throws -> CELValue {
         let range = try eval(c.range)
+        try charge(1)  // reading the result once the loop ends
         if c.kind == .optMap || c.kind == .optFlatMap {
             guard case .optional(let inner) = range else { throw CELEvalError.noOverload("optMap") }
             guard let inner else { return .optional(nil) }
@@ -25,14 +29,19 @@ extension Evaluator {
         switch c.kind {
         case .all, .exists:
             let decisive = c.kind == .exists
+            let condition: UInt64 = decisive ? 3 : 2
             var pending: (any Error)?
             for (a, b) in pairs {
+                try charge(condition + 1)
                 try bind(c, a, b)
                 do {
                     guard case .bool(let r) = try eval(c.body) else {
                         throw CELEvalError.noOverload(decisive ? "exists" : "all")
                     }
-                    if r == decisive { return .bool(decisive) }
+                    if r == decisive {
+                        if pairs.count > 1 { try charge(condition) }
+                        return .bool(decisive)
+                    }
                 } catch let e as CELEvalError where e.kind == .costLimitExceeded {
                     throw e
                 } catch {
@@ -46,14 +55,17 @@ extension Evaluator {
             for (a, b) in pairs {
                 try bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("exists_one") }
+                try charge(r ? 2 : 1)
                 if r { count += 1 }
             }
+            try charge(1)
             return .bool(count == 1)
         case .filter:
             var out: [CELValue] = []
             for (a, b) in pairs {
                 try bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("filter") }
+                try charge(r ? 13 : 1)
                 if r { out.append(a) }
             }
             return .list(out)
@@ -62,8 +74,12 @@ extension Evaluator {
             out.reserveCapacity(pairs.count)
             for (a, b) in pairs {
                 try bind(c, a, b)
-                if try !passes(c) { continue }
+                if try !passes(c) {
+                    try charge(1)
+                    continue
+                }
                 out.append(try eval(c.body))
+                try charge(12)
             }
             return .list(out)
         case .transformMap:
@@ -71,15 +87,23 @@ extension Evaluator {
             var out = CELMap()
             for (a, b) in pairs {
                 try bind(c, a, b)
-                if try !passes(c) { continue }
+                if try !passes(c) {
+                    try charge(1)
+                    continue
+                }
                 try out.set(a, try eval(c.body))
+                try charge(3)
             }
             return .map(out)
         case .transformMapEntry:
             var out = CELMap()
             for (a, b) in pairs {
                 try bind(c, a, b)
-                if try !passes(c) { continue }
+                if try !passes(c) {
+                    try charge(1)
+                    continue
+                }
+                try charge(3)
                 guard case .map(let entry) = try eval(c.body) else {
                     throw CELEvalError.noOverload("transformMapEntry")
                 }

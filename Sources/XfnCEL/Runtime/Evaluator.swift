@@ -3,7 +3,7 @@
 final class Evaluator {
     private let variables: [String: CELValue]
     private var locals: [CELValue]
-    private(set) var cost: UInt64 = 0
+    var cost: UInt64 = 0
     private let budget: UInt64
 
     init(variables: [String: CELValue], slots: Int, budget: UInt64) {
@@ -13,7 +13,7 @@ final class Evaluator {
     }
 
     @inline(__always)
-    private func charge(_ n: UInt64 = 1) throws {
+    func charge(_ n: UInt64 = 1) throws {
         cost &+= n
         if cost > budget {
             throw CELEvalError(.costLimitExceeded, "operation cancelled: actual cost limit exceeded")
@@ -39,7 +39,10 @@ final class Evaluator {
             try charge()
             return try select(try eval(operand), field, optional: optional)
         case .presence(let operand, let field):
-            return try presence(try eval(operand), field)
+            let v = try eval(operand)
+            // Kubernetes makes presence tests free (cel-go `PresenceTestHasCost(false)`).
+            if cost > 0 { cost -= 1 }
+            return try presence(v, field)
         case .index(let a, let b, let optional, _):
             try charge()
             let container = try eval(a)
@@ -48,7 +51,7 @@ final class Evaluator {
             var args: [CELValue] = []
             args.reserveCapacity(argNodes.count)
             for a in argNodes { args.append(try eval(a)) }
-            try charge(f.cost == .linear ? 1 + Evaluator.traversalCost(args) : 1)
+            try charge(Evaluator.callCost(f.cost, args))
             return try f.impl(args)
         case .and(let a, let b):
             return try logical(a, b, decisive: false)
@@ -110,19 +113,43 @@ final class Evaluator {
     static let listCreateCost: UInt64 = 10
     static let mapCreateCost: UInt64 = 30
 
-    /// Cost of walking string, bytes and list arguments, in the spirit of cel-go (0.1 per element).
-    static func traversalCost(_ args: [CELValue]) -> UInt64 {
-        var n = 0
-        for a in args {
-            switch a {
-            case .string(let s): n += s.utf8.count
-            case .bytes(let b): n += b.count
-            case .list(let l): n += l.count * 10
-            case .map(let m): n += m.count * 10
-            default: break
-            }
+    static func size(_ v: CELValue) -> Int {
+        switch v {
+        case .string(let s): return s.unicodeScalars.count
+        case .bytes(let b): return b.count
+        case .list(let l): return l.count
+        case .map(let m): return m.count
+        case .optional(let o?): return size(o)
+        default: return 1
         }
-        return UInt64((n + 9) / 10)
+    }
+
+    private static func tenth(_ n: Int) -> UInt64 { UInt64((n + 9) / 10) }
+
+    static func callCost(_ kind: CELFunction.Cost, _ args: [CELValue]) -> UInt64 {
+        switch kind {
+        case .constant: return 1
+        case .linear: return args.isEmpty ? 1 : max(1, tenth(size(args[0])))
+        case .compare: return args.count < 2 ? 1 : tenth(min(size(args[0]), size(args[1])))
+        case .concat:
+            switch (args.first, args.last) {
+            case (.string?, .string?), (.bytes?, .bytes?): return max(1, tenth(size(args[0]) + size(args[1])))
+            default: return 1
+            }
+        case .membership:
+            if case .list(let l)? = args.last { return UInt64(l.count) }
+            return 1
+        case .regex:
+            guard args.count >= 2 else { return 1 }
+            return tenth(1 + size(args[0])) * UInt64((size(args[1]) + 3) / 4)
+        case .substring:
+            guard args.count >= 2 else { return 1 }
+            return max(1, tenth(size(args[0])) * tenth(size(args[1])))
+        case .listWalk:
+            var n = 0
+            for a in args { if case .list(let l) = a { n += l.count } }
+            return max(1, UInt64(n))
+        }
     }
 
     private func resolve(_ candidates: [NameCandidate]) throws -> CELValue {

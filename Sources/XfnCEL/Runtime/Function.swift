@@ -2,12 +2,25 @@
 /// argument and dispatches on the argument kinds itself, throwing "no such overload" on a mismatch.
 public struct CELFunction: Sendable {
     public enum Style: Sendable { case global, receiver, both }
-    /// How the evaluator charges cost beyond the base 1 per call.
+    /// How a call is charged, following cel-go's runtime cost model (sizes are code points for
+    /// strings, bytes for bytes, entries for lists and maps, 1 for anything else).
     public enum Cost: Sendable {
+        /// 1 per call.
         case constant
-        /// Proportional to the size of the arguments (strings, bytes, lists), as cel-go's
-        /// traversal-cost functions are.
+        /// ⌈0.1 × size of the first argument⌉ (startsWith, quote, string↔bytes, most string functions).
         case linear
+        /// Equality and ordering: ⌈0.1 × the smaller operand size⌉.
+        case compare
+        /// `+`: ⌈0.1 × (size a + size b)⌉ for strings and bytes, else 1.
+        case concat
+        /// `in`: the list's size, or 1 for maps.
+        case membership
+        /// `matches`/`find`: ⌈0.1 × (1 + string size)⌉ × ⌈0.25 × pattern size⌉.
+        case regex
+        /// `contains`: ⌈0.1 × string size⌉ × ⌈0.1 × substring size⌉.
+        case substring
+        /// Functions walking a list once (isSorted, sum, min, max, sets): the sizes of the list arguments.
+        case listWalk
     }
 
     public let name: String
@@ -55,7 +68,7 @@ public struct CELLibrary: Sendable {
         guard let old else { return new }
         let first = new.impl
         let second = old.impl
-        let cost: CELFunction.Cost = new.cost == .linear || old.cost == .linear ? .linear : .constant
+        let cost = new.cost
         return CELFunction(chained: new.name, new.style, cost: cost) { args in
             do { return try first(args) } catch let e as CELEvalError where e.kind == .noSuchOverload {
                 return try second(args)
