@@ -81,7 +81,9 @@ import XfnCore
         ("self.a == 1", 3), ("'abc'.startsWith('a')", 1), ("has(self.a)", 0), ("self.a in [1, 2, 3]", 5),
         ("[1, 2, 3].all(x, x > 0)", 16), ("[1, 2, 3].exists(x, x == 2)", 16), ("[1, 2].map(x, x * 2)", 29),
         ("self.name.matches('^[a-z]+$')", 4), ("self.long.contains('b')", 4), ("self.name + self.name", 5),
-        ("[1, 2, 3].filter(x, x > 1)", 34), ("{'k': self.a}", 32),
+        ("[1, 2, 3].filter(x, x > 1)", 34), ("{'k': self.a}", 32), ("[3, 1, 2].isSorted()", 3),
+        ("self.long.lowerAscii()", 4), ("self.long.split('a')", 6), ("''.startsWith('')", 0),
+        ("quantity('1Gi').isGreaterThan(quantity('1Mi'))", 3),
     ] as [(String, UInt64)])
     func costsFollowTheCelGoModel(_ source: String, _ expected: UInt64) throws {
         let vars: [String: CELValue] = [

@@ -3,7 +3,7 @@
 enum ListsExt {
     static var functions: [CELFunction] {
         [
-            CELFunction("slice", .receiver, arity: 3...3, cost: .linear) { a in
+            CELFunction("slice", .receiver, arity: 3...3) { a in
                 guard case .list(let l) = a[0], case .int(let s) = a[1], case .int(let e) = a[2] else {
                     throw CELEvalError.noOverload("slice")
                 }
@@ -12,7 +12,7 @@ enum ListsExt {
                 guard e <= l.count else { throw CELEvalError.general("cannot slice(\(s), \(e)), list is length \(l.count)") }
                 return .list(Array(l[Int(s)..<Int(e)]))
             },
-            CELFunction("flatten", .receiver, arity: 1...2, cost: .linear) { a in
+            CELFunction("flatten", .receiver, arity: 1...2) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("flatten") }
                 var depth: Int64 = 1
                 if a.count == 2 {
@@ -22,7 +22,7 @@ enum ListsExt {
                 }
                 return .list(flatten(l, depth))
             },
-            CELFunction("distinct", .receiver, arity: 1...1, cost: .linear) { a in
+            CELFunction("distinct", .receiver, arity: 1...1) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("distinct") }
                 var out: [CELValue] = []
                 for e in l where !out.contains(where: { celEquals($0, e) }) { out.append(e) }
@@ -33,16 +33,16 @@ enum ListsExt {
                 guard n <= 1_000_000 else { throw CELEvalError.general("lists.range(\(n)) is too large") }
                 return .list(n <= 0 ? [] : (0..<n).map { .int($0) })
             },
-            CELFunction("reverse", .receiver, arity: 1...1, cost: .linear) { a in
+            CELFunction("reverse", .receiver, arity: 1...1) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("reverse") }
                 return .list(l.reversed())
             },
-            CELFunction("sort", .receiver, arity: 1...1, cost: .linear) { a in
+            CELFunction("sort", .receiver, arity: 1...1) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("sort") }
                 return .list(try sorted(l, keys: l))
             },
             // The second half of the `sortBy` macro: sorts the list by the computed keys.
-            CELFunction("@sortByAssociatedKeys", .receiver, arity: 2...2, cost: .linear) { a in
+            CELFunction("@sortByAssociatedKeys", .receiver, arity: 2...2) { a in
                 guard case .list(let l) = a[0], case .list(let keys) = a[1], keys.count == l.count else {
                     throw CELEvalError.noOverload("sortBy")
                 }

@@ -6,13 +6,13 @@ import Foundation
 enum StringsExt {
     static var functions: [CELFunction] {
         [
-            CELFunction("charAt", .receiver, arity: 2...2, cost: .linear) { a in
+            CELFunction("charAt", .receiver, arity: 2...2) { a in
                 guard case .string(let s) = a[0], case .int(let i) = a[1] else { throw CELEvalError.noOverload("charAt") }
                 let u = Array(s.unicodeScalars)
                 guard i >= 0, i <= u.count else { throw CELEvalError.general("index out of range: \(i)") }
                 return .string(i == u.count ? "" : String(Character(u[Int(i)])))
             },
-            CELFunction("indexOf", .receiver, arity: 2...3, cost: .linear) { a in
+            CELFunction("indexOf", .receiver, arity: 2...3, cost: .receiverWalk) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else { throw CELEvalError.noOverload("indexOf") }
                 let hay = Array(s.unicodeScalars)
                 var start = 0
@@ -23,7 +23,7 @@ enum StringsExt {
                 }
                 return .int(Int64(find(Array(t.unicodeScalars), in: hay, from: start, backward: false)))
             },
-            CELFunction("lastIndexOf", .receiver, arity: 2...3, cost: .linear) { a in
+            CELFunction("lastIndexOf", .receiver, arity: 2...3, cost: .receiverWalk) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("lastIndexOf")
                 }
@@ -44,7 +44,7 @@ enum StringsExt {
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("upperAscii") }
                 return .string(mapASCII(s) { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 })
             },
-            CELFunction("replace", .receiver, arity: 3...4, cost: .linear) { a in
+            CELFunction("replace", .receiver, arity: 3...4, cost: .linearTwice) { a in
                 guard a.count >= 3, case .string(let s) = a[0], case .string(let old) = a[1],
                       case .string(let new) = a[2] else { throw CELEvalError.noOverload("replace") }
                 var n = -1
@@ -54,7 +54,7 @@ enum StringsExt {
                 }
                 return .string(replace(s, old, new, n))
             },
-            CELFunction("split", .receiver, arity: 2...3, cost: .linear) { a in
+            CELFunction("split", .receiver, arity: 2...3, cost: .linearTwice) { a in
                 guard case .string(let s) = a[0], case .string(let sep) = a[1] else { throw CELEvalError.noOverload("split") }
                 var n = -1
                 if a.count == 3 {
@@ -89,7 +89,7 @@ enum StringsExt {
                 while hi > lo, isGoSpace(u[hi - 1]) { hi -= 1 }
                 return .string(String(String.UnicodeScalarView(u[lo..<hi])))
             },
-            CELFunction("join", .receiver, arity: 1...2, cost: .linear) { a in
+            CELFunction("join", .receiver, arity: 1...2, cost: .custom({ _, r in Evaluator.callCost(.linearTwice, [r], r) })) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("join") }
                 var sep = ""
                 if a.count == 2 {

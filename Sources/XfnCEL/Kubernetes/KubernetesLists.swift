@@ -2,7 +2,7 @@
 enum KubernetesLists {
     static var functions: [CELFunction] {
         [
-            CELFunction("isSorted", .receiver, arity: 1...1, cost: .listWalk) { a in
+            CELFunction("isSorted", .receiver, arity: 1...1, cost: .receiverWalk) { a in
                 let l = try list(a, "isSorted")
                 for i in l.indices.dropFirst() {
                     guard let c = try celCompare(l[i - 1], l[i], "isSorted") else { return .bool(false) }
@@ -10,7 +10,7 @@ enum KubernetesLists {
                 }
                 return .bool(true)
             },
-            CELFunction("sum", .receiver, arity: 1...1, cost: .listWalk) { a in
+            CELFunction("sum", .receiver, arity: 1...1, cost: .receiverWalk) { a in
                 let l = try list(a, "sum")
                 guard var total = l.first else { return .int(0) }
                 for e in l.dropFirst() { total = try Operators.add(total, e) }
@@ -19,13 +19,13 @@ enum KubernetesLists {
                 default: throw CELEvalError.noOverload("sum")
                 }
             },
-            CELFunction("min", .receiver, arity: 1...1, cost: .listWalk) { a in try extreme(a, "min", wantLess: true) },
-            CELFunction("max", .receiver, arity: 1...1, cost: .listWalk) { a in try extreme(a, "max", wantLess: false) },
-            CELFunction("indexOf", .receiver, arity: 2...2, cost: .listWalk) { a in
+            CELFunction("min", .receiver, arity: 1...1, cost: .receiverWalk) { a in try extreme(a, "min", wantLess: true) },
+            CELFunction("max", .receiver, arity: 1...1, cost: .receiverWalk) { a in try extreme(a, "max", wantLess: false) },
+            CELFunction("indexOf", .receiver, arity: 2...2, cost: .receiverWalk) { a in
                 let l = try list(a, "indexOf")
                 return .int(Int64(l.firstIndex { celEquals($0, a[1]) } ?? -1))
             },
-            CELFunction("lastIndexOf", .receiver, arity: 2...2, cost: .listWalk) { a in
+            CELFunction("lastIndexOf", .receiver, arity: 2...2, cost: .receiverWalk) { a in
                 let l = try list(a, "lastIndexOf")
                 return .int(Int64(l.lastIndex { celEquals($0, a[1]) } ?? -1))
             },

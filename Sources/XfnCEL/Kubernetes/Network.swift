@@ -66,15 +66,15 @@ enum NetworkLibrary {
 
     static var functions: [CELFunction] {
         [
-            CELFunction("ip", arity: 1...1) { a in
+            CELFunction("ip", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("ip") }
                 return .object(IP(address: try parseIP(s)))
             },
-            CELFunction("isIP", arity: 1...1) { a in
+            CELFunction("isIP", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("isIP") }
                 return .bool((try? parseIP(s)) != nil)
             },
-            CELFunction("ip.isCanonical", arity: 1...1) { a in
+            CELFunction("ip.isCanonical", arity: 1...1, cost: .linearTwice) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("ip.isCanonical") }
                 return .bool(try parseIP(s).description == s)
             },
@@ -111,11 +111,11 @@ enum NetworkLibrary {
                 if u.bytes[0] == 0xFE && u.bytes[1] & 0xC0 == 0x80 { return false }
                 return true
             },
-            CELFunction("cidr", arity: 1...1) { a in
+            CELFunction("cidr", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("cidr") }
                 return .object(try parseCIDR(s))
             },
-            CELFunction("isCIDR", arity: 1...1) { a in
+            CELFunction("isCIDR", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("isCIDR") }
                 return .bool((try? parseCIDR(s)) != nil)
             },

@@ -82,12 +82,12 @@ enum QuantityLibrary {
 
     static var functions: [CELFunction] {
         [
-            CELFunction("quantity", arity: 1...1) { a in
+            CELFunction("quantity", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("quantity") }
                 guard let q = parse(s) else { throw CELEvalError.general("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'") }
                 return .object(q)
             },
-            CELFunction("isQuantity", arity: 1...1) { a in
+            CELFunction("isQuantity", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("isQuantity") }
                 return .bool(parse(s) != nil)
             },

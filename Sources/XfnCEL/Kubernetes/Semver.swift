@@ -96,14 +96,14 @@ enum SemverLibrary {
 
     static var functions: [CELFunction] {
         [
-            CELFunction("semver", arity: 1...2) { a in
+            CELFunction("semver", arity: 1...2, cost: .linear) { a in
                 let (s, normalize) = try args(a, "semver")
                 guard let v = parse(s, normalize: normalize) else {
                     throw CELEvalError.general("could not parse semver '\(s)'")
                 }
                 return .object(v)
             },
-            CELFunction("isSemver", arity: 1...2) { a in
+            CELFunction("isSemver", arity: 1...2, cost: .linear) { a in
                 let (s, normalize) = try args(a, "isSemver")
                 return .bool(parse(s, normalize: normalize) != nil)
             },

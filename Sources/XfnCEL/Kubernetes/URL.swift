@@ -146,7 +146,7 @@ enum URLLibrary {
 
     static var functions: [CELFunction] {
         [
-            CELFunction("url", arity: 1...1) { a in
+            CELFunction("url", arity: 1...1, cost: .linear) { a in
                 guard case .string(let s) = a[0] else { throw CELEvalError.noOverload("url") }
                 guard let u = parse(s) else { throw CELEvalError.general("URL parse error during conversion from string: \(s)") }
                 return .object(u)

@@ -51,8 +51,9 @@ final class Evaluator {
             var args: [CELValue] = []
             args.reserveCapacity(argNodes.count)
             for a in argNodes { args.append(try eval(a)) }
-            try charge(Evaluator.callCost(f.cost, args))
-            return try f.impl(args)
+            let result = try f.impl(args)
+            try charge(Evaluator.callCost(f.cost, args, result))
+            return result
         case .and(let a, let b):
             return try logical(a, b, decisive: false)
         case .or(let a, let b):
@@ -126,14 +127,28 @@ final class Evaluator {
 
     private static func tenth(_ n: Int) -> UInt64 { UInt64((n + 9) / 10) }
 
-    static func callCost(_ kind: CELFunction.Cost, _ args: [CELValue]) -> UInt64 {
+    /// Kubernetes' `traversalCost` (library/cost.go): note the truncation, unlike cel-go's ceilings.
+    static func walkCost(_ v: CELValue) -> UInt64 {
+        switch v {
+        case .string(let s): return UInt64(s.utf8.count / 10)
+        case .bytes(let b): return UInt64(b.count / 10)
+        case .list(let l): return l.reduce(0) { $0 + walkCost($1) }
+        case .map(let m): return zip(m.keys, m.values).reduce(0) { $0 + walkCost($1.0) + walkCost($1.1) }
+        default: return 1
+        }
+    }
+
+    static func callCost(_ kind: CELFunction.Cost, _ args: [CELValue], _ result: CELValue) -> UInt64 {
         switch kind {
+        case .receiverWalk: return args.first.map(walkCost) ?? 1
+        case .linearTwice: return args.isEmpty ? 1 : UInt64((size(args[0]) * 2 + 9) / 10)
+        case .custom(let f): return f(args, result)
         case .constant: return 1
-        case .linear: return args.isEmpty ? 1 : max(1, tenth(size(args[0])))
+        case .linear: return args.isEmpty ? 1 : tenth(size(args[0]))
         case .compare: return args.count < 2 ? 1 : tenth(min(size(args[0]), size(args[1])))
         case .concat:
             switch (args.first, args.last) {
-            case (.string?, .string?), (.bytes?, .bytes?): return max(1, tenth(size(args[0]) + size(args[1])))
+            case (.string?, .string?), (.bytes?, .bytes?): return tenth(size(args[0]) + size(args[1]))
             default: return 1
             }
         case .membership:
@@ -144,7 +159,7 @@ final class Evaluator {
             return tenth(1 + size(args[0])) * UInt64((size(args[1]) + 3) / 4)
         case .substring:
             guard args.count >= 2 else { return 1 }
-            return max(1, tenth(size(args[0])) * tenth(size(args[1])))
+            return tenth(size(args[0])) * tenth(size(args[1]))
         case .listWalk:
             var n = 0
             for a in args { if case .list(let l) = a { n += l.count } }
