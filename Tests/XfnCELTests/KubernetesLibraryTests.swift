@@ -132,6 +132,7 @@ import Testing
             Issue.record("expected a list of messages, got \(v.debugText)")
             return
         }
+        #expect(try evaluate("format.dns1123Label().validate('a.b').value()").debugText == #"["must not contain dots"]"#)
         #expect(first == "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
     }
 }
