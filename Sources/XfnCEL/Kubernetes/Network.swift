@@ -1,5 +1,6 @@
 /// Kubernetes' IP and CIDR libraries (`ip`, `isIP`, `ip.isCanonical`, `cidr`, `isCIDR` and their
-/// methods), with the same rejections: zones and dotted IPv4-mapped IPv6 forms.
+/// methods), with the same rejections: zones and IPv4-mapped IPv6 addresses in any spelling (cel-go's
+/// own network extension accepts the latter; Kubernetes does not).
 enum NetworkLibrary {
     struct IP: CELObject {
         let address: IPAddress
@@ -7,7 +8,7 @@ enum NetworkLibrary {
         var description: String { address.description }
         func isEqual(to other: any CELObject) -> Bool {
             guard let o = other as? IP else { return false }
-            return address.unmapped == o.address.unmapped
+            return address == o.address
         }
     }
 
@@ -26,27 +27,25 @@ enum NetworkLibrary {
     }
 
     static func parseIP(_ s: String) throws -> IPAddress {
-        if s.contains("%") { throw CELEvalError.general("IP Address with zone value is not allowed") }
+        let quoted = GoFormat.quote(s)
+        if s.contains("%"), IPAddress.parse(String(s.prefix { $0 != "%" })) != nil {
+            throw CELEvalError.general("IP address \(quoted) with zone value is not allowed")
+        }
         guard let a = IPAddress.parse(s) else {
-            throw CELEvalError.general("IP Address '\(s)' parse error during conversion from string")
+            throw CELEvalError.general("IP Address \(quoted) parse error during conversion from string: invalid IP address")
         }
-        if a.isV4MappedV6, s.contains(".") {
-            throw CELEvalError.general("IPv4-mapped IPv6 address is not allowed")
-        }
+        if a.isV4MappedV6 { throw CELEvalError.general("IPv4-mapped IPv6 address \(quoted) is not allowed") }
         return a
     }
 
     static func parseCIDR(_ s: String) throws -> CIDR {
-        if s.contains("%") { throw CELEvalError.general("CIDR with zone value is not allowed") }
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let a = IPAddress.parse(String(parts[0])), let bits = Int(parts[1]),
               parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), bits >= 0, bits <= a.bytes.count * 8
         else {
             throw CELEvalError.general("network address parse error during conversion from string")
         }
-        if a.isV4MappedV6, parts[0].contains(".") {
-            throw CELEvalError.general("IPv4-mapped IPv6 address is not allowed")
-        }
+        if a.isV4MappedV6 { throw CELEvalError.general("IPv4-mapped IPv6 address \(GoFormat.quote(s)) is not allowed") }
         return CIDR(address: a, bits: bits)
     }
 

