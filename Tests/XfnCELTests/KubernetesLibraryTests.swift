@@ -72,7 +72,8 @@ import Testing
         "url('/absolute-path').getScheme() == ''", "url('https://example.com/').getScheme() == 'https'",
         "url('https://example.com/path with spaces/').getEscapedPath() == '/path%20with%20spaces/'",
         "url('https://example.com/path?k1=a&k2=b&k2=c').getQuery() == {'k1': ['a'], 'k2': ['b', 'c']}",
-        "isURL('https://example.com:80/path?query=val')", "!isURL('../relative-path')", "!isURL('example.com')",
+        "isURL('https://example.com:80/path?query=val#fragment')",
+        "url('https://example.com/p?a=1+2&b=%41#frag').getQuery() == {'a': ['1 2'], 'b': ['A']}", "!isURL('../relative-path')", "!isURL('example.com')",
     ])
     func urls(_ expr: String) throws { try expectTrue(expr) }
 
@@ -110,7 +111,8 @@ import Testing
         "semver('1.2.3').minor() == 2", "semver('1.2.3').patch() == 3", "semver('1.0.0-alpha').isLessThan(semver('1.0.0'))",
         "semver('1.0.0-alpha.1').compareTo(semver('1.0.0-alpha.beta')) == -1", "semver('1.0.0+build') == semver('1.0.0')",
         "isSemver('1.2.3') && !isSemver('1.2') && !isSemver('01.2.3')", "isSemver('v1.2', true)",
-        "semver('v01.2', true) == semver('1.2.0')",
+        "semver('v01.2', true) == semver('1.2.0')", "semver('1.02.003-alpha', true) == semver('1.2.3-alpha')",
+        "!isSemver('1.2-beta', true)",
     ])
     func semver(_ expr: String) throws { try expectTrue(expr) }
 

@@ -46,7 +46,29 @@ enum SemverLibrary {
         return UInt64(s)
     }
 
+    /// Kubernetes' normalisation: drop a leading `v`, strip leading zeros from the dot-separated parts,
+    /// and pad `1` or `1.2` to three parts (a short version may not carry pre-release or build data).
+    static func normalized(_ input: String) -> String? {
+        var s = Substring(input)
+        if s.hasPrefix("v") { s = s.dropFirst() }
+        var parts = s.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        for (i, p) in parts.enumerated() where p.count > 1 {
+            var t = Substring(p).drop { $0 == "0" }
+            if t.isEmpty || !(t.first!.isASCII && t.first!.isNumber) { t = "0" + t }
+            parts[i] = String(t)
+        }
+        if parts.count < 3 {
+            if parts.last!.contains(where: { $0 == "+" || $0 == "-" }) { return nil }
+            while parts.count < 3 { parts.append("0") }
+        }
+        return parts.joined(separator: ".")
+    }
+
     static func parse(_ input: String, normalize: Bool) -> Version? {
+        if normalize {
+            guard let n = normalized(input) else { return nil }
+            return parse(n, normalize: false)
+        }
         var s = Substring(input)
         var build: [String] = []
         var pre: [String] = []
@@ -65,15 +87,7 @@ enum SemverLibrary {
             pre = parts.map(String.init)
             s = s[..<dash]
         }
-        var core = s.split(separator: ".", omittingEmptySubsequences: false)
-        if normalize {
-            if let f = core.first, f.hasPrefix("v") { core[0] = f.dropFirst() }
-            while core.count < 3 { core.append("0") }
-            core = core.map { p in
-                let trimmed = p.drop { $0 == "0" }
-                return trimmed.isEmpty && !p.isEmpty ? "0" : trimmed
-            }
-        }
+        let core = s.split(separator: ".", omittingEmptySubsequences: false)
         guard core.count == 3, let a = numeric(core[0]), let b = numeric(core[1]), let c = numeric(core[2]) else {
             return nil
         }

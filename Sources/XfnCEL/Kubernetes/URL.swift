@@ -43,6 +43,9 @@ enum URLLibrary {
             u.scheme = scheme.lowercased()
             rest = rest[rest.index(after: colon)...]
         }
+        // Validation reads the fragment as part of the path or query (ParseRequestURI); the URL value
+        // that functions see drops it (Parse), as Kubernetes does both.
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         if let q = rest.firstIndex(of: "?") {
             u.rawQuery = String(rest[rest.index(after: q)...])
             rest = rest[..<q]
