@@ -48,6 +48,14 @@ import XfnCore
         #expect(throws: CELEvalError.noOverload("_>_")) { try intOrString.evaluate(["self": "50%"] as [String: Value]) }
     }
 
+    @Test func schemaFormatsParseAsKubernetesDoes() throws {
+        let type = CELStaticType.object(name: "T", fields: ["a": .duration, "b": .duration, "c": .timestamp])
+        let rule = try CEL.compile("self.a == duration('72h') && self.b == duration('170h') && self.c.getHours() == 7",
+                                   declarations: ["self": type])
+        #expect(try rule.evaluate(["self": ["a": "3d", "b": "1 week 2hours", "c": "2024-01-01T07:00:00"]]).boolValue == true)
+        #expect(throws: CELEvalError.self) { try rule.evaluate(["self": ["a": "soon", "b": "1h", "c": "x"]]) }
+    }
+
     @Test func optionalOldSelf() throws {
         let rule = try CEL.compile("!oldSelf.hasValue() || self >= oldSelf.value()",
                                    declarations: ["self": .int, "oldSelf": .optional(.int)])

@@ -122,6 +122,52 @@ enum TimeFormat {
         return try CELDuration(nanoseconds: NSDecimalNumber(decimal: rounded).int64Value)
     }
 
+    private static let schemaUnits: [(variants: [String], nanos: Int64)] = [
+        (["ns", "nano"], 1), (["us", "µs", "micro"], 1_000), (["ms", "milli"], 1_000_000),
+        (["s", "sec"], 1_000_000_000), (["m", "min"], 60_000_000_000), (["h", "hr", "hour"], 3_600_000_000_000),
+        (["d", "day"], 86_400_000_000_000), (["w", "wk", "week"], 604_800_000_000_000),
+    ]
+
+    /// A `format: duration` schema value, read as kube-openapi does: a Go duration, or else every
+    /// `<digits> <unit>` run in the text (`3d`, `1 week`, `2hours`), units matched by name or prefix.
+    static func parseSchemaDuration(_ s: String) throws -> CELDuration {
+        if let d = try? parseDuration(s) { return d }
+        let scalars = Array(s.unicodeScalars)
+        var total: Int64 = 0
+        var matched = false
+        var i = 0
+        while i < scalars.count {
+            guard scalars[i].properties.numericType == .decimal, scalars[i].isASCII else { i += 1; continue }
+            var n: Int64 = 0
+            while i < scalars.count, scalars[i].isASCII, let d = Int64(String(scalars[i])) {
+                n = n &* 10 &+ d
+                i += 1
+            }
+            while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 }
+            var unit = ""
+            while i < scalars.count, (scalars[i].isASCII && scalars[i].properties.isAlphabetic) || scalars[i] == "µ" {
+                unit.unicodeScalars.append(scalars[i])
+                i += 1
+            }
+            unit = unit.lowercased()
+            guard !unit.isEmpty else { continue }
+            for (variants, nanos) in schemaUnits {
+                for (k, v) in variants.enumerated() where v == unit || (k == variants.count - 1 && unit.hasPrefix(v)) {
+                    matched = true
+                    total = total &+ n &* nanos
+                }
+            }
+        }
+        guard matched else { throw CELEvalError.general("unable to parse \(s) as duration") }
+        return try CELDuration(nanoseconds: total)
+    }
+
+    /// A `format: date-time` schema value: RFC 3339, or a local `YYYY-MM-DDTHH:MM:SS` read as UTC.
+    static func parseSchemaDateTime(_ s: String) throws -> CELTimestamp {
+        if let t = try? parseTimestamp(s) { return t }
+        return try parseTimestamp(s + "Z")
+    }
+
     /// Seconds with a trimmed fraction and an `s` suffix (`1.5s`, `-0.000000001s`), as cel-go prints.
     static func format(_ d: CELDuration) -> String {
         let neg = d.nanoseconds < 0

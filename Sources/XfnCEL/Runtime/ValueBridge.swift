@@ -19,9 +19,9 @@ extension CELValue {
             if s.utf8.count == 10 {
                 self = .timestamp(try TimeFormat.parseTimestamp(s + "T00:00:00Z"))
             } else {
-                self = .timestamp(try TimeFormat.parseTimestamp(s))
+                self = .timestamp(try TimeFormat.parseSchemaDateTime(s))
             }
-        case (.string(let s), .duration): self = .duration(try TimeFormat.parseDuration(s))
+        case (.string(let s), .duration): self = .duration(try TimeFormat.parseSchemaDuration(s))
         case (.string(let s), _): self = .string(s)
         case (.array(let items), _):
             var elementType = CELStaticType.dyn
