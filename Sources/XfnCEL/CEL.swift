@@ -73,6 +73,7 @@ public enum CEL {
         let type = Checker.finalize(try checker.check(ast))
         var compiler = Compiler(library: library, container: container, source: source)
         compiler.variables = Set(declarations.keys)
+        compiler.keyedOperators = checker.keyedOperators
         let root = try compiler.compile(ast)
         return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: type,
                           declarations: declarations)

@@ -58,6 +58,32 @@ import XfnCore
         #expect(throws: CELEvalError.self) { try program.evaluate(["self": ["port": "80%"]] as [String: Value]) }
     }
 
+    @Test func setAndMapListsFollowKubernetes() throws {
+        let item = CELStaticType.object(name: "Item", fields: ["name": .string, "v": .int])
+        let decls: [String: CELStaticType] = [
+            "self": .object(name: "S", fields: [
+                "tags": .keyedList(.string, keys: []), "items": .keyedList(item, keys: ["name"]), "plain": .list(.string),
+            ]),
+        ]
+        let doc: Value = [
+            "tags": ["b", "a"], "plain": ["b", "a"],
+            "items": [["name": "x", "v": 1], ["name": "y", "v": 2]],
+        ]
+        func holds(_ rule: String) throws -> Bool? {
+            try CEL.compile(rule, declarations: decls).evaluate(["self": doc]).boolValue
+        }
+        #expect(try holds("self.tags == ['a', 'b']") == true)
+        #expect(try holds("self.tags != ['a', 'c']") == true)
+        #expect(try holds("self.plain == ['a', 'b']") == false)
+        #expect(try holds("self.tags + ['a', 'c'] == ['b', 'a', 'c']") == true)
+        #expect(try holds("size(self.tags + ['a', 'c']) == 3") == true)
+        // Kubernetes requires homogeneous literals, so mixed-type maps spell their values with dyn().
+        #expect(try holds("self.items == [{'name': 'y', 'v': dyn(2)}, {'name': 'x', 'v': dyn(1)}]") == true)
+        #expect(try holds("self.items == [{'name': 'y', 'v': dyn(3)}, {'name': 'x', 'v': dyn(1)}]") == false)
+        #expect(try holds("(self.items + [{'name': 'x', 'v': dyn(9)}, {'name': 'z', 'v': dyn(0)}]).map(i, i.v) == [9, 2, 0]") == true)
+        #expect(try holds("self.tags.all(t, t in ['a', 'b']) && self.items.exists(i, i.name == 'y')") == true)
+    }
+
     @Test func crossTypeNumericOrderingIsAllowed() throws {
         #expect(try check("self.replicas < 2.5 && 1u < self.replicas") == .bool)
     }

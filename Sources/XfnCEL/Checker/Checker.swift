@@ -9,6 +9,8 @@ struct Checker {
     /// Kubernetes rejects list and map literals whose elements differ in type; plain CEL makes them `dyn`.
     var homogeneousLiterals = true
     private var scopes: [(String, CELStaticType)] = []
+    /// Offsets of `==`, `!=` and `+` whose left operand is a keyed list, with its keys.
+    private(set) var keyedOperators: [Int: [String]] = [:]
 
     /// A type not yet known, such as the element type of `[]` or of `optional.none()`; it takes the
     /// type of whatever it is joined with and reads as `dyn` in the end.
@@ -167,7 +169,7 @@ struct Checker {
     }
 
     private func select(_ t: CELStaticType, _ field: String, _ offset: Int) throws(CELParseError) -> CELStaticType {
-        switch t {
+        switch t.plain {
         case .dyn, .param: return .dyn
         case .map(let k, let v):
             guard assignable(k, .string) else { throw error("type '\(t)' does not support field selection", offset) }
@@ -185,7 +187,7 @@ struct Checker {
     }
 
     private func index(_ t: CELStaticType, _ i: CELStaticType, _ offset: Int) throws(CELParseError) -> CELStaticType {
-        switch t {
+        switch t.plain {
         case .dyn, .param: return .dyn
         case .list(let e):
             guard [.int, .uint, .dyn].contains(i) else {
@@ -221,6 +223,9 @@ struct Checker {
 
     /// The common type of `a` and `b`, or nil when they are different concrete types.
     static func merge(_ a: CELStaticType, _ b: CELStaticType) -> CELStaticType? {
+        if a == b { return a }
+        let a = a.plain
+        let b = b.plain
         if a == free || a == .null { return b }
         if b == free || b == .null { return a }
         if a == b { return a }
@@ -242,6 +247,8 @@ struct Checker {
 
     /// Matches an argument type against a parameter type, binding type parameters.
     func unify(_ param: CELStaticType, _ arg: CELStaticType, _ s: inout [String: CELStaticType]) -> Bool {
+        let param = param.plain
+        let arg = arg.plain
         // Free types (from literals) match anything and never bind.
         if param == Checker.free || arg == Checker.free { return true }
         if case .param(let n) = param {
@@ -280,6 +287,7 @@ struct Checker {
         switch t {
         case .param: return .dyn
         case .list(let e): return .list(finalize(e))
+        case .keyedList(let e, let keys): return .keyedList(finalize(e), keys: keys)
         case .map(let k, let v): return .map(finalize(k), finalize(v))
         case .optional(let e): return .optional(finalize(e))
         case .type(let e): return .type(finalize(e))
@@ -333,6 +341,10 @@ struct Checker {
         let key = bare.split(separator: ".").count > 1 && library.globals[bare] == nil
             ? String(bare.split(separator: ".").last!) : bare
         guard let sigs = Signatures.table[key] ?? Signatures.table[bare] else { return .dyn }
+        if receiver == nil, ["_==_", "_!=_", "_+_"].contains(bare), case .keyedList(_, let keys) = types[0] {
+            keyedOperators[offset] = keys
+            if bare == "_+_" { return types[0] }
+        }
         var results: [CELStaticType] = []
         for sig in sigs where sig.receiver == (receiver != nil) && sig.params.count == types.count {
             var s: [String: CELStaticType] = [:]
@@ -350,7 +362,7 @@ struct Checker {
     }
 
     private mutating func comprehension(_ c: Comprehension, _ offset: Int) throws(CELParseError) -> CELStaticType {
-        let range = try check(c.range)
+        let range = try check(c.range).plain
         var first: CELStaticType = .dyn
         var second: CELStaticType = .dyn
         switch range {

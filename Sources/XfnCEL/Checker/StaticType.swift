@@ -5,6 +5,9 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
     case null
     case bool, int, uint, double, string, bytes, timestamp, duration
     case list(CELStaticType)
+    /// A list with Kubernetes list-type `set` (no keys) or `map` (keyed by the named, escaped
+    /// properties): `==` ignores order and `+` merges, when such a list is the left operand.
+    case keyedList(CELStaticType, keys: [String])
     case map(CELStaticType, CELStaticType)
     /// The type of a type value: `type(int)` is `.type(.int)`.
     case type(CELStaticType)
@@ -29,7 +32,7 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
         case .bytes: "bytes"
         case .timestamp: "google.protobuf.Timestamp"
         case .duration: "google.protobuf.Duration"
-        case .list(let e): "list(\(e))"
+        case .list(let e), .keyedList(let e, _): "list(\(e))"
         case .map(let k, let v): "map(\(k), \(v))"
         case .type(let t): "type(\(t))"
         case .optional(let t): "optional_type(\(t))"
@@ -37,6 +40,12 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
         case .object(let n, _): n
         case .param(let n): n
         }
+    }
+
+    /// The type with a top-level keyed list read as a plain list.
+    var plain: CELStaticType {
+        if case .keyedList(let e, _) = self { return .list(e) }
+        return self
     }
 
     /// Parses signature notation: `int`, `list(A)`, `map(K, V)`, `optional(A)`, single capitals are

@@ -10,6 +10,8 @@ struct Compiler {
     /// When known, the variables an activation will bind: other names are compile errors, and name
     /// candidates that cannot match are dropped so evaluation tries fewer lookups.
     var variables: Set<String>?
+    /// From the checker: `==`, `!=` and `+` calls (by offset) on Kubernetes set and map lists.
+    var keyedOperators: [Int: [String]] = [:]
     private var scopes: [(name: String, slot: Int)] = []
     private var nextSlot = 0
     private(set) var maxSlots = 0
@@ -162,6 +164,9 @@ struct Compiler {
     {
         var argNodes: [Node] = []
         for a in args { argNodes.append(try compile(a)) }
+        if target == nil, let keys = keyedOperators[offset], let f = KeyedLists.function(name, keys: keys) {
+            return .call(f, argNodes, offset: offset)
+        }
         guard let target else {
             let bare = name.hasPrefix(".") ? String(name.dropFirst()) : name
             if let f = resolveGlobal(bare, rooted: name.hasPrefix(".")) { return .call(f, argNodes, offset: offset) }

@@ -25,7 +25,7 @@ extension CELValue {
         case (.string(let s), _): self = .string(s)
         case (.array(let items), _):
             var elementType = CELStaticType.dyn
-            if case .list(let e) = type { elementType = e }
+            if case .list(let e) = type.plain { elementType = e }
             self = .list(try items.map { try CELValue($0, type: elementType) })
         case (.object(let o), _):
             var m = CELMap(capacity: o.count)
