@@ -56,7 +56,8 @@ public enum CEL {
                                 deferUnknownFunctions: deferUnknownFunctions)
         compiler.variables = variables
         let root = try compiler.compile(ast)
-        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: nil, declarations: [:])
+        return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: nil, declarations: [:],
+                          referencedNames: compiler.referencedNames)
     }
 
     /// Compiles with static types for the variables and type-checks the expression, as Kubernetes
@@ -76,7 +77,7 @@ public enum CEL {
         compiler.keyedOperators = checker.keyedOperators
         let root = try compiler.compile(ast)
         return CELProgram(source: source, root: root, slots: compiler.maxSlots, resultType: type,
-                          declarations: declarations)
+                          declarations: declarations, referencedNames: compiler.referencedNames)
     }
 }
 
@@ -89,6 +90,9 @@ public struct CELProgram: Sendable {
     public let resultType: CELStaticType?
     /// The declared variable types; document values are converted by them.
     public let declarations: [String: CELStaticType]
+    /// Global names the expression mentions, by their first segment. A Kubernetes rule that mentions
+    /// `oldSelf` is a transition rule, skipped when there is no old object.
+    public let referencedNames: Set<String>
 
     /// Kubernetes' per-call limit (`PerCallLimit`).
     public static let defaultBudget: UInt64 = 1_000_000

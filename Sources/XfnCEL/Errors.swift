@@ -21,6 +21,17 @@ public struct CELParseError: XfnError, Equatable {
         return "| \(lines[line - 1])\n| \(String(repeating: ".", count: max(0, column - 1)))^"
     }
 
+    /// The rendering cel-go gives, which Kubernetes prefixes with "compilation failed: ":
+    /// `ERROR: <input>:1:6: undefined field 'foo'` followed by the source line and a caret.
+    public var celGoDescription: String {
+        var out = "ERROR: <input>:\(line):\(column): \(reason)"
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        if line - 1 < lines.count {
+            out += "\n | \(lines[line - 1])\n | \(String(repeating: ".", count: max(0, column - 1)))^"
+        }
+        return out
+    }
+
     init(reason: String, offset: Int, source: String, stage: Stage = .syntax) {
         self.stage = stage
         self.reason = reason

@@ -51,6 +51,20 @@ import XfnCore
         rejects("nosuch(1)", "undeclared reference to 'nosuch'")
     }
 
+    @Test func errorsRenderLikeCelGo() {
+        do {
+            _ = try check("self.nosuch == 1")
+            Issue.record("expected a type error")
+        } catch {
+            #expect(error.celGoDescription == "ERROR: <input>:1:5: undefined field 'nosuch'\n | self.nosuch == 1\n | ....^")
+        }
+    }
+
+    @Test func referencedNamesRevealTransitionRules() throws {
+        #expect(try CEL.compile("self.a == oldSelf.a").referencedNames == ["self", "oldSelf"])
+        #expect(try CEL.compile("self.all(x, x > 0) && int in [type(1)]").referencedNames == ["self", "int"])
+    }
+
     @Test func dynamicValuesDeferToRuntime() throws {
         #expect(try check("self.port > 1 || self.port.endsWith('%')") == .bool)
         let program = try CEL.compile("self.port > 1", declarations: ["self": spec])

@@ -13,6 +13,8 @@ struct Compiler {
     /// From the checker: `==`, `!=` and `+` calls (by offset) on Kubernetes set and map lists.
     var keyedOperators: [Int: [String]] = [:]
     private var scopes: [(name: String, slot: Int)] = []
+    /// First segments of the global names the expression mentions (`self`, `oldSelf`, …).
+    private(set) var referencedNames: Set<String> = []
     private var nextSlot = 0
     private(set) var maxSlots = 0
 
@@ -60,7 +62,8 @@ struct Compiler {
     }
 
     /// Candidates for a dotted name, pruned to declared variables and type names when known.
-    private func resolvedName(_ parts: [String], offset: Int) throws(CELParseError) -> Node {
+    private mutating func resolvedName(_ parts: [String], offset: Int) throws(CELParseError) -> Node {
+        referencedNames.insert(parts[0].hasPrefix(".") ? String(parts[0].dropFirst()) : parts[0])
         let all = candidates(parts)
         guard let variables else { return .name(all, offset: offset) }
         let usable = all.filter { variables.contains($0.name) || CELType.byName[$0.name] != nil }
