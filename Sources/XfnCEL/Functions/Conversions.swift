@@ -51,11 +51,11 @@ enum Conversions {
         switch v {
         case .int: return v
         case .uint(let u):
-            guard u <= UInt64(Int64.max) else { throw CELEvalError.overflow("int64 range") }
+            guard u <= UInt64(Int64.max) else { throw CELEvalError.overflow() }
             return .int(Int64(u))
         case .double(let d):
             guard d.isFinite, d > -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 else {
-                throw CELEvalError.overflow("int64 range")
+                throw CELEvalError.overflow()
             }
             return .int(Int64(d))
         case .string(let s):
@@ -71,11 +71,11 @@ enum Conversions {
         switch v {
         case .uint: return v
         case .int(let i):
-            guard i >= 0 else { throw CELEvalError.overflow("uint64 range") }
+            guard i >= 0 else { throw CELEvalError.overflow("unsigned integer") }
             return .uint(UInt64(i))
         case .double(let d):
             guard d.isFinite, d > -1, d < 18_446_744_073_709_551_616.0 else {
-                throw CELEvalError.overflow("uint64 range")
+                throw CELEvalError.overflow("unsigned integer")
             }
             return .uint(UInt64(d))
         case .string(let s):

@@ -184,7 +184,7 @@ final class Evaluator {
             return v
         }
         let name = candidates.first.map { ([$0.name] + $0.rest).joined(separator: ".") } ?? "?"
-        throw CELEvalError(.unboundVariable, "no such attribute: \(name)")
+        throw CELEvalError(.unboundVariable, "no such attribute(s): \(name)")
     }
 
     func select(_ v: CELValue, _ field: String, optional: Bool) throws -> CELValue {
