@@ -68,7 +68,7 @@ func celCompare(_ a: CELValue, _ b: CELValue, _ op: String) throws -> Int? {
         default: throw CELEvalError.noOverload(op)
         }
     case (.string(let x), .string(let y)):
-        return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : x == y ? 0 : 1
+        return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : x.utf8.elementsEqual(y.utf8) ? 0 : 1
     case (.bytes(let x), .bytes(let y)):
         return x.lexicographicallyPrecedes(y) ? -1 : x == y ? 0 : 1
     case (.bool(let x), .bool(let y)):
