@@ -6,8 +6,12 @@ final class Evaluator {
     var cost: UInt64 = 0
     private let budget: UInt64
 
+    /// Whether any activation key has a dot; if none does, dotted candidates are skipped cheaply.
+    private let dottedVariables: Bool
+
     init(variables: [String: CELValue], slots: Int, budget: UInt64) {
         self.variables = variables
+        self.dottedVariables = variables.keys.contains { $0.utf8.contains(UInt8(ascii: ".")) }
         self.locals = Array(repeating: .null, count: slots)
         self.budget = budget
     }
@@ -170,9 +174,9 @@ final class Evaluator {
     private func resolve(_ candidates: [NameCandidate]) throws -> CELValue {
         for c in candidates {
             var v: CELValue
-            if let bound = variables[c.name] {
+            if (!c.dotted || dottedVariables), let bound = variables[c.name] {
                 v = bound
-            } else if let t = CELType.byName[c.name] {
+            } else if c.isTypeName, let t = CELType.byName[c.name] {
                 v = .type(t)
             } else {
                 continue

@@ -26,6 +26,16 @@ indirect enum Node: Sendable {
 struct NameCandidate: Sendable {
     var name: String
     var rest: [String]
+    /// Dotted names can only be bound by activations that use dotted keys, or name a type.
+    var dotted: Bool
+    var isTypeName: Bool
+
+    init(name: String, rest: [String]) {
+        self.name = name
+        self.rest = rest
+        self.dotted = name.contains(".")
+        self.isTypeName = CELType.byName[name] != nil
+    }
 }
 
 struct CompiledComprehension: Sendable {
