@@ -1,3 +1,5 @@
+import Foundation
+
 /// A compile-time CEL type. Schemas become these (objects with declared fields, `int-or-string` as
 /// `dyn`), so rules can be checked before any document is evaluated.
 public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible {
@@ -107,5 +109,3 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
         }
     }
 }
-
-import Foundation

@@ -9,10 +9,9 @@ public enum GoFormat {
         if d == 0 { return d.sign == .minus ? "-0" : "0" }
         let (neg, digits, dp) = shortestDigits(d)
         let exp = dp - 1
-        var eprec = 6
-        if eprec > digits.count && digits.count >= dp { eprec = digits.count }
         var out = neg ? "-" : ""
-        if exp < -4 || exp >= eprec {
+        // With shortest digits Go decides by a precision of 6.
+        if exp < -4 || exp >= 6 {
             out.append(digits.first!)
             if digits.count > 1 {
                 out.append(".")
