@@ -30,6 +30,8 @@ import XfnCore
         #expect(try check("self.port") == .dyn)
         #expect(try check("self.created.getHours()") == .int)
         #expect(try check("[]") == .list(.dyn))
+        #expect(try check("[[], [1]]") == .list(.list(.int)))
+        #expect(try check("[optional.none(), optional.of('a')]") == .list(.optional(.string)))
         #expect(try check("{'a': [1]}") == .map(.string, .list(.int)))
         #expect(try check("self.?name") == .optional(.string))
         #expect(try check("type(1)") == .type(.int))
@@ -44,6 +46,8 @@ import XfnCore
         rejects("self.name + 1", "no matching overload for '_+_'")
         rejects("self.replicas == 1u", "no matching overload for '_==_'")
         rejects("[1, 'a']", "expected type 'int' but found 'string'")
+        rejects("[self.port, 1]", "expected type 'dyn' but found 'int'")
+        rejects("[null, 'a']", "expected type 'null_type' but found 'string'")
         rejects("self.replicas.startsWith('1')", "no matching overload for 'startsWith'")
         rejects("self.ports.all(p, p)", "expected type 'bool'")
         rejects("other > 1", "undeclared reference to 'other'")
@@ -91,10 +95,10 @@ import XfnCore
         #expect(try holds("self.plain == ['a', 'b']") == false)
         #expect(try holds("self.tags + ['a', 'c'] == ['b', 'a', 'c']") == true)
         #expect(try holds("size(self.tags + ['a', 'c']) == 3") == true)
-        // Kubernetes requires homogeneous literals, so mixed-type maps spell their values with dyn().
-        #expect(try holds("self.items == [{'name': 'y', 'v': dyn(2)}, {'name': 'x', 'v': dyn(1)}]") == true)
-        #expect(try holds("self.items == [{'name': 'y', 'v': dyn(3)}, {'name': 'x', 'v': dyn(1)}]") == false)
-        #expect(try holds("(self.items + [{'name': 'x', 'v': dyn(9)}, {'name': 'z', 'v': dyn(0)}]).map(i, i.v) == [9, 2, 0]") == true)
+        // Kubernetes requires homogeneous literals, so mixed-type maps spell every value with dyn().
+        #expect(try holds("self.items == [{'name': dyn('y'), 'v': dyn(2)}, {'name': dyn('x'), 'v': dyn(1)}]") == true)
+        #expect(try holds("self.items == [{'name': dyn('y'), 'v': dyn(3)}, {'name': dyn('x'), 'v': dyn(1)}]") == false)
+        #expect(try holds("(self.items + [{'name': dyn('x'), 'v': dyn(9)}, {'name': dyn('z'), 'v': dyn(0)}]).map(i, i.v) == [9, 2, 0]") == true)
         #expect(try holds("self.tags.all(t, t in ['a', 'b']) && self.items.exists(i, i.name == 'y')") == true)
     }
 

@@ -216,9 +216,25 @@ struct Checker {
         -> CELStaticType
     {
         guard let a else { return b }
-        if let m = Checker.merge(a, b) { return m }
-        if homogeneousLiterals { throw error("expected type '\(a)' but found '\(b)'", offset) }
-        return .dyn
+        if homogeneousLiterals {
+            // cel-go's validator wants equivalent types: `dyn`, `null` and `int` are all different;
+            // only types still unknown (`[]`, `optional.none()`) adapt.
+            guard Checker.equivalent(a, b), let m = Checker.merge(a, b) else {
+                throw error("expected type '\(Checker.finalize(a))' but found '\(Checker.finalize(b))'", offset)
+            }
+            return m
+        }
+        return Checker.merge(a, b) ?? .dyn
+    }
+
+    static func equivalent(_ a: CELStaticType, _ b: CELStaticType) -> Bool {
+        if a == free || b == free { return true }
+        switch (a.plain, b.plain) {
+        case (.list(let x), .list(let y)), (.optional(let x), .optional(let y)), (.type(let x), .type(let y)):
+            return equivalent(x, y)
+        case (.map(let k1, let v1), .map(let k2, let v2)): return equivalent(k1, k2) && equivalent(v1, v2)
+        default: return a.plain == b.plain
+        }
     }
 
     /// The common type of `a` and `b`, or nil when they are different concrete types.
