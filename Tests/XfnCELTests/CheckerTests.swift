@@ -53,6 +53,9 @@ import XfnCore
         rejects("other > 1", "undeclared reference to 'other'")
         rejects("self.replicas.x", "does not support field selection")
         rejects("nosuch(1)", "undeclared reference to 'nosuch'")
+        rejects("duration('1 hour') > duration('1h')", "invalid duration argument")
+        rejects("timestamp('2024-13-01T00:00:00Z') > timestamp(0)", "invalid timestamp argument")
+        rejects("self.name.matches('(?=x)')", "invalid matches argument")
     }
 
     @Test func errorsRenderLikeCelGo() {

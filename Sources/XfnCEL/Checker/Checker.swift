@@ -347,6 +347,7 @@ struct Checker {
             }
             return bare == "or" ? (at == rt ? rt : .optional(.dyn)) : (at == inner ? inner : .dyn)
         }
+        try validateLiteral(bare, receiver: receiver != nil, args: args)
         var types: [CELStaticType] = []
         if let r = receiver { types.append(try check(r)) }
         // cel-go exempts `format`'s argument list from the homogeneous-literal rule.
@@ -375,6 +376,20 @@ struct Checker {
             throw error("found no matching overload for '\(bare)' applied to '\(shown)'", offset)
         }
         return results.allSatisfy { $0 == first } ? first : .dyn
+    }
+
+    /// Kubernetes' literal validators: `duration('…')`, `timestamp('…')` and `matches('…')` with a
+    /// constant argument must be valid at compile time.
+    private func validateLiteral(_ fn: String, receiver: Bool, args: [Expr]) throws(CELParseError) {
+        guard let first = args.first, case .literal(.string(let text)) = first.kind else { return }
+        let valid: Bool
+        switch (fn, receiver) {
+        case ("duration", false): valid = (try? TimeFormat.parseDuration(text)) != nil
+        case ("timestamp", false): valid = (try? TimeFormat.parseTimestamp(text)) != nil
+        case ("matches", true): valid = (try? CELRegex(text)) != nil
+        default: return
+        }
+        if !valid { throw error("invalid \(fn) argument", first.offset) }
     }
 
     private mutating func comprehension(_ c: Comprehension, _ offset: Int) throws(CELParseError) -> CELStaticType {
