@@ -25,6 +25,9 @@ import Testing
         for _ in 0..<3000 {
             var s = ""
             for _ in 0..<Int.random(in: 1...14, using: &rng) { s += pieces.randomElement(using: &rng)! }
+            // The checker must reject or accept, never crash, whatever it is given.
+            _ = try? CEL.compile(s, declarations: ["x": .list(.dyn), "y": .map(.string, .int)],
+                                 homogeneousLiterals: Bool.random(using: &rng))
             guard let p = try? CEL.compile(s) else { continue }
             compiled += 1
             _ = try? p.evaluate(["x": .list([.int(1), .string("a")]), "y": .map(CELMap())], budget: 10_000)
