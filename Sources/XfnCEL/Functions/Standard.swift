@@ -5,7 +5,7 @@ enum Standard {
         [
             CELFunction("size", .both, arity: 1...1) { a in
                 switch a[0] {
-                case .string(let s): return .int(Int64(s.unicodeScalars.count))
+                case .string(let s): return .int(Int64(UTF8Text.scalarCount(s)))
                 case .bytes(let b): return .int(Int64(b.count))
                 case .list(let l): return .int(Int64(l.count))
                 case .map(let m): return .int(Int64(m.count))
@@ -16,19 +16,19 @@ enum Standard {
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("contains")
                 }
-                return .bool(StringsExt.find(Array(t.unicodeScalars), in: Array(s.unicodeScalars), from: 0, backward: false) >= 0)
+                return .bool(UTF8Text.contains(s, t))
             },
             CELFunction("startsWith", .receiver, arity: 2...2, cost: .linear) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("startsWith")
                 }
-                return .bool(s.unicodeScalars.starts(with: t.unicodeScalars))
+                return .bool(UTF8Text.hasPrefix(s, t))
             },
             CELFunction("endsWith", .receiver, arity: 2...2, cost: .linear) { a in
                 guard case .string(let s) = a[0], case .string(let t) = a[1] else {
                     throw CELEvalError.noOverload("endsWith")
                 }
-                return .bool(s.unicodeScalars.reversed().starts(with: t.unicodeScalars.reversed()))
+                return .bool(UTF8Text.hasSuffix(s, t))
             },
             CELFunction("matches", .both, arity: 2...2, cost: .regex) { a in
                 guard a.count == 2, case .string(let s) = a[0], case .string(let p) = a[1] else {

@@ -120,7 +120,7 @@ final class Evaluator {
 
     static func size(_ v: CELValue) -> Int {
         switch v {
-        case .string(let s): return s.unicodeScalars.count
+        case .string(let s): return UTF8Text.scalarCount(s)
         case .bytes(let b): return b.count
         case .list(let l): return l.count
         case .map(let m): return m.count
