@@ -15,14 +15,10 @@ extension Evaluator {
             guard case .optional = r else { throw CELEvalError.noOverload("optFlatMap") }
             return r
         }
-        var pairs: [(CELValue, CELValue)] = []
+        let pairs: RangeView
         switch range {
-        case .list(let l):
-            pairs.reserveCapacity(l.count)
-            for (i, v) in l.enumerated() { pairs.append((c.twoVariables ? .int(Int64(i)) : v, v)) }
-        case .map(let m):
-            pairs.reserveCapacity(m.count)
-            for (k, v) in m.entries { pairs.append((k, v)) }
+        case .list(let l): pairs = .list(l, indexed: c.twoVariables)
+        case .map(let m): pairs = .map(m.keys, m.values)
         default:
             throw CELEvalError(.noSuchOverload, "expression of type '\(range.typeName)' cannot be the range of a comprehension")
         }
@@ -31,7 +27,8 @@ extension Evaluator {
             let decisive = c.kind == .exists
             let condition: UInt64 = decisive ? 3 : 2
             var pending: (any Error)?
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try charge(condition + 1)
                 try bind(c, a, b)
                 do {
@@ -52,7 +49,8 @@ extension Evaluator {
             return .bool(!decisive)
         case .existsOne:
             var count = 0
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("exists_one") }
                 try charge(r ? 2 : 1)
@@ -62,7 +60,8 @@ extension Evaluator {
             return .bool(count == 1)
         case .filter:
             var out: [CELValue] = []
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("filter") }
                 try charge(r ? 13 : 1)
@@ -72,7 +71,8 @@ extension Evaluator {
         case .map:
             var out: [CELValue] = []
             out.reserveCapacity(pairs.count)
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
@@ -85,7 +85,8 @@ extension Evaluator {
         case .transformMap:
             guard case .map = range else { throw CELEvalError.noOverload("transformMap") }
             var out = CELMap()
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
@@ -97,7 +98,8 @@ extension Evaluator {
             return .map(out)
         case .transformMapEntry:
             var out = CELMap()
-            for (a, b) in pairs {
+            for i in 0..<pairs.count {
+                let (a, b) = pairs[i]
                 try bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
@@ -115,6 +117,26 @@ extension Evaluator {
             return .map(out)
         case .optMap, .optFlatMap:
             preconditionFailure("handled above")
+        }
+    }
+
+    /// The iteration pairs of a range, read in place rather than copied out.
+    enum RangeView {
+        case list([CELValue], indexed: Bool)
+        case map([CELValue], [CELValue])
+
+        var count: Int {
+            switch self {
+            case .list(let l, _): l.count
+            case .map(let k, _): k.count
+            }
+        }
+
+        subscript(i: Int) -> (CELValue, CELValue) {
+            switch self {
+            case .list(let l, let indexed): (indexed ? .int(Int64(i)) : l[i], l[i])
+            case .map(let k, let v): (k[i], v[i])
+            }
         }
     }
 
