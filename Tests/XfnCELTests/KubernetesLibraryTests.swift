@@ -55,6 +55,10 @@ import Testing
         "'abc\\ndef'.matches('(?m)^def$')", "'a.b'.matches('a\\\\.b') && !'axb'.matches('a\\\\.b')",
         "'héllo'.matches('^h.llo$')", "'word boundary'.findAll('\\\\b\\\\w') == ['w', 'b']",
         "'aaa'.find('a+?') == 'a'", "'xyz'.findAll('') == ['', '', '', '']",
+        "'abcd'.find('(a|ab)(c|bcd)(d*)') == 'abcd'", "'aaa'.find('a*?') == ''", "'αβγ'.matches('^\\\\p{Greek}+$')",
+        "'a1_'.matches('^\\\\w+$') && !'é'.matches('^\\\\w$')", "'x'.matches('[[:alpha:]]')",
+        "'a{,2}'.matches('^a{,2}$')", "'A'.matches('(?i:a)') && !'A'.matches('(?i:b)a')",
+        "'a++b'.matches('^\\\\Qa+\\\\E+b$') && !'a+a+b'.matches('^\\\\Qa+\\\\E+b$')",
     ])
     func regex(_ expr: String) throws { try expectTrue(expr) }
 

@@ -88,6 +88,17 @@ struct RegexParser {
     private mutating func concatenation(depth: Int) throws -> RegexNode {
         var items: [RegexNode] = []
         while !atEnd, !isChar("|"), !isChar(")") {
+            if isChar("\\"), isChar("Q", 1) {
+                // `\Q…\E` is a run of literals; a following repetition applies to the last one only.
+                i += 2
+                while !atEnd {
+                    if isChar("\\"), isChar("E", 1) { i += 2; break }
+                    items.append(.literal(scalars[i], foldCase: foldCase))
+                    i += 1
+                }
+                if let last = items.popLast() { items.append(try quantifiers(last)) }
+                continue
+            }
             var atom = try self.atom(depth: depth)
             guard let a = atom else { continue }
             atom = try quantifiers(a)
@@ -229,15 +240,6 @@ struct RegexParser {
         case "z": i += 1; return .assertion(.textEnd)
         case "b": i += 1; return .assertion(.wordBoundary)
         case "B": i += 1; return .assertion(.notWordBoundary)
-        case "Q":
-            i += 1
-            var lits: [RegexNode] = []
-            while !atEnd {
-                if isChar("\\"), isChar("E", 1) { i += 2; break }
-                lits.append(.literal(scalars[i], foldCase: foldCase))
-                i += 1
-            }
-            return .concat(lits)
         case "1"..."9": throw fail("invalid escape sequence: `\\\(ch)` (backreferences are not supported)")
         default:
             i -= 1
