@@ -62,6 +62,12 @@ import Testing
     ])
     func regex(_ expr: String) throws { try expectTrue(expr) }
 
+    @Test func regexServesSchemaPatterns() throws {
+        let re = try CELRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        #expect(re.matches("my-name") && !re.matches("My-Name") && !re.matches("-x"))
+        #expect(try CELRegex("[0-9]+").matches("abc123"), "unanchored like Go's MatchString")
+    }
+
     @Test func regexRejectsPerlOnlySyntax() throws {
         for pattern in ["(a)\\1", "(?=a)", "(?!a)", "(?<=a)b", "a**", "(", "[z-a]", "a{2,1}"] {
             #expect(throws: CELRegexError.self, "\(pattern)") { try CELRegex(pattern) }

@@ -78,6 +78,9 @@ public struct CELRegex: Sendable {
         }
     }
 
+    /// Unanchored match, as Go's `MatchString` (and so OpenAPI `pattern`) tests.
+    public func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
     /// The first (leftmost, then highest-priority) match as scalar offsets into `text`.
     public func firstMatch(in text: String) -> Range<Int>? {
         let input = text.unicodeScalars.map(\.value)
