@@ -63,6 +63,11 @@ import Testing
         #expect(try evaluate(terms).boolValue == true)
     }
 
+    @Test func hugeRepetitionsAreRefused() {
+        #expect(throws: CELRegexError.self) { try CELRegex("((a{1000}){1000}){1000}") }
+        #expect(throws: CELRegexError.self) { try CELRegex(String(repeating: "(", count: 300) + "a" + String(repeating: ")", count: 300)) }
+    }
+
     @Test func pathologicalRegexStaysLinear() throws {
         let re = try CELRegex("(a*)*b")
         let input = String(repeating: "a", count: 3000)

@@ -19,13 +19,31 @@ public struct CELRegex: Sendable {
 
     public init(_ pattern: String) throws {
         self.pattern = pattern
+        let tree = try RegexParser.parse(pattern)
+        // Counted repetitions multiply; check the size before expanding so `((a{1000}){1000}){1000}`
+        // is refused instead of exhausting memory.
+        guard CELRegex.estimatedSize(tree) < 100_000 else {
+            throw CELRegexError(pattern: pattern, reason: "expression too large")
+        }
         var b = Builder()
-        b.emit(try RegexParser.parse(pattern))
+        b.emit(tree)
         b.program.append(.match)
         guard b.program.count < 100_000 else {
             throw CELRegexError(pattern: pattern, reason: "expression too large")
         }
         self.program = b.program
+    }
+
+    static func estimatedSize(_ n: RegexNode) -> Int {
+        switch n {
+        case .empty: return 0
+        case .literal, .any, .charClass, .assertion: return 1
+        case .concat(let items): return items.reduce(0) { min(1 << 40, $0 + estimatedSize($1)) }
+        case .alternate(let branches): return branches.reduce(0) { min(1 << 40, $0 + estimatedSize($1) + 2) }
+        case .repeat(let inner, let lo, let hi, _):
+            let copies = max(lo, hi ?? lo) + 1
+            return min(1 << 40, (estimatedSize(inner) + 1) * copies)
+        }
     }
 
     private struct Builder {

@@ -76,7 +76,7 @@ struct RegexParser {
     private func isChar(_ c: Character, _ k: Int = 0) -> Bool { peek(k) == c.unicodeScalars.first!.value }
 
     private mutating func alternation(depth: Int) throws -> RegexNode {
-        guard depth < 1000 else { throw fail("expression nests too deeply") }
+        guard depth < 250 else { throw fail("expression nests too deeply") }
         var branches = [try concatenation(depth: depth)]
         while isChar("|") {
             i += 1
