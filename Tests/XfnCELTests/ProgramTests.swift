@@ -91,7 +91,8 @@ import XfnCore
         ("self.name.matches('^[a-z]+$')", 4), ("self.long.contains('b')", 4), ("self.name + self.name", 5),
         ("[1, 2, 3].filter(x, x > 1)", 34), ("{'k': self.a}", 32), ("[3, 1, 2].isSorted()", 3),
         ("self.long.lowerAscii()", 4), ("self.long.split('a')", 6), ("''.startsWith('')", 0),
-        ("quantity('1Gi').isGreaterThan(quantity('1Mi'))", 3),
+        ("quantity('1Gi').isGreaterThan(quantity('1Mi'))", 3), ("lists.range(5).size()", 17),
+        ("[3, 1, 2].sort()", 29),
     ] as [(String, UInt64)])
     func costsFollowTheCelGoModel(_ source: String, _ expected: UInt64) throws {
         let vars: [String: CELValue] = [

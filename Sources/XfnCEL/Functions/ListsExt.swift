@@ -3,7 +3,7 @@
 enum ListsExt {
     static var functions: [CELFunction] {
         [
-            CELFunction("slice", .receiver, arity: 3...3) { a in
+            CELFunction("slice", .receiver, arity: 3...3, cost: .custom(outputCost)) { a in
                 guard case .list(let l) = a[0], case .int(let s) = a[1], case .int(let e) = a[2] else {
                     throw CELEvalError.noOverload("slice")
                 }
@@ -12,7 +12,7 @@ enum ListsExt {
                 guard e <= l.count else { throw CELEvalError.general("cannot slice(\(s), \(e)), list is length \(l.count)") }
                 return .list(Array(l[Int(s)..<Int(e)]))
             },
-            CELFunction("flatten", .receiver, arity: 1...2) { a in
+            CELFunction("flatten", .receiver, arity: 1...2, cost: .custom(flattenCost)) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("flatten") }
                 var depth: Int64 = 1
                 if a.count == 2 {
@@ -22,33 +22,59 @@ enum ListsExt {
                 }
                 return .list(flatten(l, depth))
             },
-            CELFunction("distinct", .receiver, arity: 1...1) { a in
+            CELFunction("distinct", .receiver, arity: 1...1, cost: .custom({ a, _ in selfCompareCost(a[0]) })) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("distinct") }
                 var out: [CELValue] = []
                 for e in l where !out.contains(where: { celEquals($0, e) }) { out.append(e) }
                 return .list(out)
             },
-            CELFunction("lists.range", arity: 1...1) { a in
+            CELFunction("lists.range", arity: 1...1, cost: .custom(outputCost)) { a in
                 guard case .int(let n) = a[0] else { throw CELEvalError.noOverload("lists.range") }
                 guard n <= 1_000_000 else { throw CELEvalError.general("lists.range(\(n)) is too large") }
                 return .list(n <= 0 ? [] : (0..<n).map { .int($0) })
             },
-            CELFunction("reverse", .receiver, arity: 1...1) { a in
+            CELFunction("reverse", .receiver, arity: 1...1, cost: .custom(outputCost)) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("reverse") }
                 return .list(l.reversed())
             },
-            CELFunction("sort", .receiver, arity: 1...1) { a in
+            CELFunction("sort", .receiver, arity: 1...1, cost: .custom({ a, _ in selfCompareCost(a[0]) })) { a in
                 guard case .list(let l) = a[0] else { throw CELEvalError.noOverload("sort") }
                 return .list(try sorted(l, keys: l))
             },
             // The second half of the `sortBy` macro: sorts the list by the computed keys.
-            CELFunction("@sortByAssociatedKeys", .receiver, arity: 2...2) { a in
+            CELFunction("@sortByAssociatedKeys", .receiver, arity: 2...2, cost: .custom({ a, _ in selfCompareCost(a[1]) })) { a in
                 guard case .list(let l) = a[0], case .list(let keys) = a[1], keys.count == l.count else {
                     throw CELEvalError.noOverload("sortBy")
                 }
                 return .list(try sorted(l, keys: keys))
             },
         ]
+    }
+
+    // cel-go's list cost trackers: a call and a list allocation (1 + 10) plus the work done.
+    private static func allocating(_ factor: Double, _ size: Int) -> UInt64 {
+        UInt64(Double(size) * factor) + 11
+    }
+
+    @Sendable private static func outputCost(_ args: [CELValue], _ result: CELValue) -> UInt64 {
+        allocating(1, Evaluator.size(result))
+    }
+
+    @Sendable private static func flattenCost(_ args: [CELValue], _ result: CELValue) -> UInt64 {
+        var depth: Int64 = 1
+        if args.count == 2, case .int(let d) = args[1] { depth = d }
+        return allocating(Double(depth), Evaluator.size(args[0]))
+    }
+
+    /// Sorting and de-duplicating compare every pair in the worst case.
+    static func selfCompareCost(_ list: CELValue) -> UInt64 {
+        guard case .list(let l) = list, let first = l.first else { return allocating(2, 0) }
+        var factor = 2.0
+        switch first {
+        case .string, .bytes: factor += 0.1
+        default: break
+        }
+        return allocating(factor, l.count * l.count)
     }
 
     private static func flatten(_ l: [CELValue], _ depth: Int64) -> [CELValue] {
