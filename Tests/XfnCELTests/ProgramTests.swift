@@ -92,7 +92,7 @@ import XfnCore
         ("[1, 2, 3].filter(x, x > 1)", 34), ("{'k': self.a}", 32), ("[3, 1, 2].isSorted()", 3),
         ("self.long.lowerAscii()", 4), ("self.long.split('a')", 6), ("''.startsWith('')", 0),
         ("quantity('1Gi').isGreaterThan(quantity('1Mi'))", 3), ("lists.range(5).size()", 17),
-        ("[3, 1, 2].sort()", 29),
+        ("[3, 1, 2].sort()", 29), ("sets.equivalent([1, 2], [2, 1, 1])", 13),
     ] as [(String, UInt64)])
     func costsFollowTheCelGoModel(_ source: String, _ expected: UInt64) throws {
         let vars: [String: CELValue] = [

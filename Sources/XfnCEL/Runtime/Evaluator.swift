@@ -164,10 +164,6 @@ final class Evaluator {
         case .substring:
             guard args.count >= 2 else { return 1 }
             return tenth(size(args[0])) * tenth(size(args[1]))
-        case .listWalk:
-            var n = 0
-            for a in args { if case .list(let l) = a { n += l.count } }
-            return max(1, UInt64(n))
         }
     }
 

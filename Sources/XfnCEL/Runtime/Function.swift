@@ -19,8 +19,6 @@ public struct CELFunction: Sendable {
         case regex
         /// `contains`: ⌈0.1 × string size⌉ × ⌈0.1 × substring size⌉.
         case substring
-        /// Functions walking a list once (sets): the sizes of the list arguments.
-        case listWalk
         /// Kubernetes' traversal cost of the receiver (isSorted, sum, min, max, indexOf): 1 per scalar,
         /// ⌊0.1 × length⌋ per string or bytes, summed through lists and maps.
         case receiverWalk
