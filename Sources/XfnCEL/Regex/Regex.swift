@@ -112,8 +112,9 @@ public struct CELRegex: Sendable {
         var out: [String] = []
         var start = 0
         var prevEnd = -1
+        var scratch: [UInt64] = []
         while start <= input.count, limit < 0 || out.count < limit {
-            guard let r = firstMatch(in: input, from: start) else { break }
+            guard let r = firstMatch(in: input, from: start, visited: &scratch) else { break }
             if r.isEmpty && r.lowerBound == prevEnd {
                 start = r.lowerBound + 1
                 continue
@@ -126,8 +127,19 @@ public struct CELRegex: Sendable {
     }
 
     func firstMatch(in input: [UInt32], from: Int) -> Range<Int>? {
+        var visited: [UInt64] = []
+        return firstMatch(in: input, from: from, visited: &visited)
+    }
+
+    /// `visited` is scratch space, reused across calls by `allMatches` so one buffer serves all.
+    func firstMatch(in input: [UInt32], from: Int, visited: inout [UInt64]) -> Range<Int>? {
         let width = input.count + 1
-        var visited = [UInt64](repeating: 0, count: (program.count * width + 63) / 64)
+        let words = (program.count * width + 63) / 64
+        if visited.count != words {
+            visited = [UInt64](repeating: 0, count: words)
+        } else {
+            visited.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         var stack: [(Int, Int)] = []
         for start in from...input.count {
             stack.append((0, start))
