@@ -122,23 +122,34 @@ public struct CELProgram: Sendable {
     public func evaluate(_ variables: [String: Value], budget: UInt64 = defaultBudget) throws(CELEvalError)
         -> CELValue
     {
+        try evaluate(try convert(variables), budget: budget)
+    }
+
+    /// `evaluate` with document values, also returning the cost spent.
+    public func evaluateWithCost(_ variables: [String: Value], budget: UInt64 = defaultBudget)
+        throws(CELEvalError) -> (value: CELValue, cost: UInt64)
+    {
+        try evaluateWithCost(try convert(variables), budget: budget)
+    }
+
+    /// Converts document values by the declared types, so callers evaluating several rules on the
+    /// same object can convert once.
+    public func convert(_ variables: [String: Value]) throws(CELEvalError) -> [String: CELValue] {
         var vars: [String: CELValue] = [:]
         for (k, v) in variables {
             do {
-                var type = declarations[k] ?? .dyn
                 // An optional `oldSelf` (optionalOldSelf) receives the plain value, wrapped here.
-                if case .optional(let inner) = type {
-                    type = inner
-                    vars[k] = .optional(try CELValue(v, type: type))
-                    continue
+                if case .optional(let inner) = declarations[k] ?? .dyn {
+                    vars[k] = .optional(try CELValue(v, type: inner))
+                } else {
+                    vars[k] = try CELValue(v, type: declarations[k] ?? .dyn)
                 }
-                vars[k] = try CELValue(v, type: type)
             } catch let e as CELEvalError {
                 throw CELEvalError(e.kind, "invalid value for '\(k)': \(e.message)")
             } catch {
                 throw CELEvalError.general("invalid value for '\(k)': \(error)")
             }
         }
-        return try evaluate(vars, budget: budget)
+        return vars
     }
 }

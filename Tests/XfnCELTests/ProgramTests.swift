@@ -56,6 +56,15 @@ import XfnCore
         #expect(throws: CELEvalError.self) { try rule.evaluate(["self": ["a": "soon", "b": "1h", "c": "x"]]) }
     }
 
+    @Test func documentValuesReportCost() throws {
+        let rule = try CEL.compile("self.a > 0", declarations: ["self": .map(.string, .int)])
+        let result = try rule.evaluateWithCost(["self": ["a": 2]] as [String: Value])
+        #expect(result.value.boolValue == true)
+        #expect(result.cost == 3)
+        let converted = try rule.convert(["self": ["a": 1]])
+        #expect(try rule.evaluate(converted).boolValue == true)
+    }
+
     @Test func optionalOldSelf() throws {
         let rule = try CEL.compile("!oldSelf.hasValue() || self >= oldSelf.value()",
                                    declarations: ["self": .int, "oldSelf": .optional(.int)])
