@@ -63,6 +63,32 @@ import Testing
         #expect(try evaluate(terms).boolValue == true)
     }
 
+    @Test func breadthFirstMatcherAgreesWithBacktracker() {
+        let pieces = ["a", "b", ".", "*", "+", "?", "{2}", "{1,3}", "(", ")", "(?:", "[ab]", "^", "$", "\\b", "|",
+                      "(?i)", "\\d", "x*?", "a+?"]
+        let inputs = ["", "ab", "aab ba", "xXaB1 b", "bbbbaaaa", "a\nb", "ab12ab"].map { Array($0.unicodeScalars.map(\.value)) }
+        var rng = SplitMix(state: 99)
+        var compared = 0
+        for _ in 0..<3000 {
+            var p = ""
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { p += pieces.randomElement(using: &rng)! }
+            guard let re = try? CELRegex(p) else { continue }
+            for input in inputs {
+                for from in [0, min(1, input.count)] {
+                    #expect(re.firstMatch(in: input, from: from) == re.pikeMatch(in: input, from: from), "\(p)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 1000)
+    }
+
+    @Test func longInputsUseBoundedMemory() throws {
+        let re = try CELRegex("(x|y|z)+q")
+        let input = String(repeating: "xyz", count: 150_000) + "q"
+        #expect(re.firstMatch(in: input) == 0..<450_001)
+    }
+
     @Test func hugeRepetitionsAreRefused() {
         #expect(throws: CELRegexError.self) { try CELRegex("((a{1000}){1000}){1000}") }
         #expect(throws: CELRegexError.self) { try CELRegex(String(repeating: "(", count: 300) + "a" + String(repeating: ")", count: 300)) }

@@ -134,6 +134,7 @@ public struct CELRegex: Sendable {
     /// `visited` is scratch space, reused across calls by `allMatches` so one buffer serves all.
     func firstMatch(in input: [UInt32], from: Int, visited: inout [UInt64]) -> Range<Int>? {
         let width = input.count + 1
+        if program.count * width > CELRegex.backtrackLimit { return pikeMatch(in: input, from: from) }
         let words = (program.count * width + 63) / 64
         if visited.count != words {
             visited = [UInt64](repeating: 0, count: words)
