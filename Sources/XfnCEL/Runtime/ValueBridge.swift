@@ -1,6 +1,6 @@
 import XfnCore
 
-extension CELValue {
+extension CELValue: CustomStringConvertible {
     /// Converts a document value as the schema types it: `bytes` decodes base64, `timestamp` parses
     /// RFC 3339 (or a `YYYY-MM-DD` date), `duration` a Go duration, `double` widens integers, and an
     /// `object` exposes its properties under their escaped names (`x-y` → `x__dash__y`), dropping
@@ -78,6 +78,9 @@ extension CELValue {
 
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+
+    /// Same as `debugText`.
+    public var description: String { debugText }
 
     /// A CEL-literal-like rendering for messages (`"a"`, `b"\x01"`, `[1, 2]`).
     public var debugText: String {

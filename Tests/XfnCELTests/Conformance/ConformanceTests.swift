@@ -19,6 +19,7 @@ private let floors: [(file: String, minimumPassed: Int)] = [
         let runner = ConformanceRunner()
         var table = ["file                 passed  failed  skipped"]
         var totals = (0, 0, 0)
+        var reasons: [String: Int] = [:]
         let verbose = ProcessInfo.processInfo.environment["CEL_CONFORMANCE_VERBOSE"] != nil
         for (file, floor) in floors {
             let o = try runner.run(file: file)
@@ -27,6 +28,7 @@ private let floors: [(file: String, minimumPassed: Int)] = [
             totals.0 += o.passed
             totals.1 += o.failed.count
             totals.2 += o.skipped.count
+            for s in o.skipped { reasons[s.reason, default: 0] += 1 }
             if verbose {
                 for f in o.failed { print("FAIL \(file)/\(f.name): \(f.detail)") }
                 for s in o.skipped { print("SKIP \(file)/\(s.name): \(s.reason)") }
@@ -35,6 +37,10 @@ private let floors: [(file: String, minimumPassed: Int)] = [
         }
         table.append("total".padding(toLength: 20, withPad: " ", startingAt: 0)
             + String(format: " %6d  %6d  %7d", totals.0, totals.1, totals.2))
+        table.append("skipped, by reason (CEL_CONFORMANCE_VERBOSE=1 lists every test):")
+        for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) {
+            table.append(String(format: "%6d  ", count) + reason)
+        }
         print(table.joined(separator: "\n"))
     }
 }
