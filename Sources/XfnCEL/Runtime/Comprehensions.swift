@@ -9,7 +9,7 @@ extension Evaluator {
         if c.kind == .optMap || c.kind == .optFlatMap {
             guard case .optional(let inner) = range else { throw CELEvalError.noOverload("optMap") }
             guard let inner else { return .optional(nil) }
-            try bind(c, inner, inner)
+            bind(c, inner, inner)
             let r = try eval(c.body)
             if c.kind == .optMap { return .optional(r) }
             guard case .optional = r else { throw CELEvalError.noOverload("optFlatMap") }
@@ -30,7 +30,7 @@ extension Evaluator {
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
                 try charge(condition + 1)
-                try bind(c, a, b)
+                bind(c, a, b)
                 do {
                     guard case .bool(let r) = try eval(c.body) else {
                         throw CELEvalError.noOverload(decisive ? "exists" : "all")
@@ -51,7 +51,7 @@ extension Evaluator {
             var count = 0
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
-                try bind(c, a, b)
+                bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("exists_one") }
                 try charge(r ? 2 : 1)
                 if r { count += 1 }
@@ -62,7 +62,7 @@ extension Evaluator {
             var out: [CELValue] = []
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
-                try bind(c, a, b)
+                bind(c, a, b)
                 guard case .bool(let r) = try eval(c.body) else { throw CELEvalError.noOverload("filter") }
                 try charge(r ? 13 : 1)
                 if r { out.append(a) }
@@ -73,7 +73,7 @@ extension Evaluator {
             out.reserveCapacity(pairs.count)
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
-                try bind(c, a, b)
+                bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
                     continue
@@ -87,7 +87,7 @@ extension Evaluator {
             var out = CELMap()
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
-                try bind(c, a, b)
+                bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
                     continue
@@ -100,7 +100,7 @@ extension Evaluator {
             var out = CELMap()
             for i in 0..<pairs.count {
                 let (a, b) = pairs[i]
-                try bind(c, a, b)
+                bind(c, a, b)
                 if try !passes(c) {
                     try charge(1)
                     continue
@@ -147,8 +147,8 @@ extension Evaluator {
     }
 
     @inline(__always)
-    private func bind(_ c: CompiledComprehension, _ a: CELValue, _ b: CELValue) throws {
-        try setLocal(c.slot, a)
-        if c.twoVariables { try setLocal(c.slot + 1, b) }
+    private func bind(_ c: CompiledComprehension, _ a: CELValue, _ b: CELValue) {
+        setLocal(c.slot, a)
+        if c.twoVariables { setLocal(c.slot + 1, b) }
     }
 }

@@ -25,7 +25,7 @@ final class Evaluator {
     }
 
     /// Binds a comprehension variable. Iterations are paid for by the body's own nodes.
-    func setLocal(_ slot: Int, _ value: CELValue) throws {
+    func setLocal(_ slot: Int, _ value: CELValue) {
         locals[slot] = value
     }
 
@@ -108,7 +108,9 @@ final class Evaluator {
             }
             if let inner { return unwrap ? inner : v }
             let alt = try eval(b)
-            if !unwrap, case .optional = alt {} else if !unwrap { throw CELEvalError.noOverload("or") }
+            if !unwrap {
+                guard case .optional = alt else { throw CELEvalError.noOverload("or") }
+            }
             return alt
         }
     }
