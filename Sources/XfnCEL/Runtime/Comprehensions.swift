@@ -36,7 +36,7 @@ extension Evaluator {
                         throw CELEvalError.noOverload(decisive ? "exists" : "all")
                     }
                     if r == decisive {
-                        if pairs.count > 1 { try charge(condition) }
+                        if i < pairs.count - 1 { try charge(condition) }  // the loop test that stops it
                         return .bool(decisive)
                     }
                 } catch let e as CELEvalError where e.kind == .costLimitExceeded {
