@@ -218,6 +218,9 @@ struct Lexer {
         case UInt8(ascii: "\\"), UInt8(ascii: "?"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"):
             out.append(c)
         case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "u"), UInt8(ascii: "U"):
+            if isBytes, c | 0x20 == UInt8(ascii: "u") {
+                throw error("unicode escapes are not allowed in bytes literals", at: at)
+            }
             let n = c == UInt8(ascii: "u") ? 4 : c == UInt8(ascii: "U") ? 8 : 2
             var v: UInt32 = 0
             for _ in 0..<n {
