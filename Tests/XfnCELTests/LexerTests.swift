@@ -17,6 +17,7 @@ import Testing
     @Test func stringForms() throws {
         #expect(try kinds(#"'a' "b" '''c'd''' """e"f""""#) == [.string("a"), .string("b"), .string("c'd"), .string("e\"f")])
         #expect(try kinds(#"r'\n' R"\d""#) == [.string("\\n"), .string("\\d")])
+        #expect(try kinds(#"r'\' '\''"#) == [.string("\\"), .string("'")], "raw strings have no escapes at all")
         #expect(try kinds(#"b'\xff\377' B"é""#) == [.bytes([0xFF, 0xFF]), .bytes([0xC3, 0xA9])])
         #expect(try kinds(#"'\a\b\f\n\r\t\v\\\?\"\'\`'"#) == [.string("\u{07}\u{08}\u{0C}\n\r\t\u{0B}\\?\"'`")])
         #expect(try kinds(#"'\x41\101\u0041\U00000041'"#) == [.string("AAAA")])

@@ -181,13 +181,6 @@ struct Lexer {
                 try escape(into: &out, bytes: isBytes)
                 continue
             }
-            if raw && c == UInt8(ascii: "\\"), let n = peek(1), n == quote || n == UInt8(ascii: "\\") {
-                // A raw string still cannot end at an escaped quote; the backslash stays.
-                out.append(c)
-                out.append(n)
-                pos += 2
-                continue
-            }
             out.append(c)
             pos += 1
         }
