@@ -121,7 +121,8 @@ struct Lexer {
     }
 
     private mutating func number(_ start: Int) throws(CELParseError) -> Token {
-        if peek() == UInt8(ascii: "0"), let x = peek(1), x | 0x20 == UInt8(ascii: "x") {
+        // Only a lowercase `0x` starts a hex literal in the CEL grammar.
+        if peek() == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") {
             pos += 2
             let s = pos
             while let d = peek(), isHex(d) { pos += 1 }
