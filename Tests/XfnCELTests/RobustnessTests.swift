@@ -53,6 +53,7 @@ import Testing
         #expect(throws: CELParseError.self) { try CEL.compile(longChain) }
         let longSelect = "x" + String(repeating: ".a", count: 5000)
         #expect(throws: CELParseError.self) { try CEL.compile(longSelect) }
+        #expect(throws: CELParseError.self) { try CEL.compile("'" + String(repeating: "x", count: 100_001) + "'") }
         let ok = String(repeating: "[", count: 40) + "1" + String(repeating: "]", count: 40)
         #expect(try CEL.compile(ok).evaluate([:] as [String: CELValue]).debugText.hasPrefix("[[[["))
         let sum = Array(repeating: "1", count: 240).joined(separator: " + ")

@@ -13,7 +13,15 @@ struct Parser {
         self.tokens = try lexer.tokenize()
     }
 
+    /// cel-go's default limit on the size of an expression.
+    static let maxCodePoints = 100_000
+
     static func parse(_ source: String) throws(CELParseError) -> Expr {
+        let size = UTF8Text.scalarCount(source)
+        if size > maxCodePoints {
+            throw CELParseError(reason: "expression code point size exceeds limit: size: \(size), limit \(maxCodePoints)",
+                                offset: 0, source: source)
+        }
         var p = try Parser(source)
         let e = try p.expr()
         guard p.current.kind == .eof else { throw p.unexpected() }
