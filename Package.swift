@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "XfnPackageTests", dependencies: ["XfnPackage", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
         .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),
-        .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML"], swiftSettings: strict),
+        .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML", "XfnCEL"], swiftSettings: strict),
         .testTarget(name: "XfnIntegrationTests",
                     dependencies: ["XfnCLI", "XfnPackage", "XfnRegistry", "XfnStore", "XfnTestSupport"],
                     swiftSettings: strict),

@@ -1,3 +1,4 @@
+import XfnCEL
 import XfnCore
 import XfnYAML
 
@@ -84,11 +85,12 @@ enum SchemaCompiler {
         if intOrString { types = ["integer", "string"] }
         let format = stringFormat == nil ? nil : formatText
 
-        var pattern: GoRegex? = nil
+        var pattern: CELRegex? = nil
         if let source = try text("pattern") {
+            // The same RE2 engine CEL's matches() uses: Kubernetes checks patterns with Go's regexp.
             do {
-                pattern = try GoRegex(source)
-            } catch {
+                pattern = try CELRegex(source)
+            } catch let error as CELRegexError {
                 throw SchemaError(location: "\(location).pattern", reason: "must be a valid regular expression, but isn't: error parsing regexp: \(error.reason)")
             }
         }

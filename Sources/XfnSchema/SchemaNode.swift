@@ -1,3 +1,4 @@
+import XfnCEL
 import XfnCore
 
 /// One compiled node of an OpenAPI v3 schema as Kubernetes reads it. Built once per CRD version and
@@ -16,7 +17,7 @@ public final class SchemaNode: Sendable {
     public let format: String?
     let stringFormat: StringFormat?
     public let enumValues: [Value]?
-    public let pattern: GoRegex?
+    public let pattern: CELRegex?
     public let maximum: Double?
     public let exclusiveMaximum: Bool
     public let minimum: Double?
@@ -49,7 +50,7 @@ public final class SchemaNode: Sendable {
     public let rules: [ValidationRule]
 
     init(types: [String], nullable: Bool, format: String?, stringFormat: StringFormat?, enumValues: [Value]?,
-         pattern: GoRegex?, maximum: Double?, exclusiveMaximum: Bool, minimum: Double?, exclusiveMinimum: Bool,
+         pattern: CELRegex?, maximum: Double?, exclusiveMaximum: Bool, minimum: Double?, exclusiveMinimum: Bool,
          multipleOf: Double?, maxLength: Int64?, minLength: Int64?, maxItems: Int64?, minItems: Int64?,
          uniqueItems: Bool, maxProperties: Int64?, minProperties: Int64?, required: [String],
          propertyNames: [String], properties: [String: SchemaNode], additionalProperties: AdditionalProperties,

@@ -1,3 +1,4 @@
+import XfnCEL
 import Foundation
 import XfnCore
 import XfnYAML
@@ -196,7 +197,7 @@ struct ValueValidator {
             return
         }
         if let pattern = node.pattern, !pattern.matches(s) {
-            errors.append(invalid(path, .value(.string(s)), "\(name(path)) in body should match '\(pattern.source)'"))
+            errors.append(invalid(path, .value(.string(s)), "\(name(path)) in body should match '\(pattern.pattern)'"))
         }
     }
 

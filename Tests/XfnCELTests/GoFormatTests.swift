@@ -1,3 +1,4 @@
+import XfnCore
 import Testing
 @testable import XfnCEL
 
@@ -9,7 +10,7 @@ import Testing
         (0.1 + 0.2, "0.30000000000000004"), (Double.leastNonzeroMagnitude, "5e-324"), (Double.infinity, "+Inf"),
     ] as [(Double, String)])
     func shortestG(_ value: Double, _ expected: String) {
-        #expect(GoFormat.shortestG(value) == expected)
+        #expect(GoFormat.float(value) == expected)
     }
 
     @Test func shortestF() {

@@ -1,3 +1,5 @@
+import XfnCore
+
 /// Type conversions: `int`, `uint`, `double`, `string`, `bytes`, `bool`, `timestamp`, `duration`,
 /// `dyn`, `type`.
 enum Conversions {
@@ -116,7 +118,7 @@ enum Conversions {
         case .string: return v
         case .int(let i): return .string(String(i))
         case .uint(let u): return .string(String(u))
-        case .double(let d): return .string(GoFormat.shortestG(d))
+        case .double(let d): return .string(GoFormat.float(d))
         case .bool(let b): return .string(b ? "true" : "false")
         case .bytes(let b):
             guard let s = String(validating: b, as: UTF8.self) else {

@@ -1,3 +1,4 @@
+import XfnCore
 import Foundation
 
 /// `"...".format([args])` from cel-go's strings extension: `%s %d %f %e %b %o %x %X %%` with an
@@ -93,8 +94,8 @@ enum StringFormat {
             switch arg {
             case .int(let i): s = i < 0 ? "-" + String(i.magnitude, radix: 16) : String(i, radix: 16)
             case .uint(let u): s = String(u, radix: 16)
-            case .string(let t): s = t.utf8.map { GoFormat.hex(UInt32($0), 2) }.joined()
-            case .bytes(let b): s = b.map { GoFormat.hex(UInt32($0), 2) }.joined()
+            case .string(let t): s = t.utf8.map { GoFormat.hex(UInt32($0), width: 2) }.joined()
+            case .bytes(let b): s = b.map { GoFormat.hex(UInt32($0), width: 2) }.joined()
             default: throw fail("only integers, byte buffers, and strings can be formatted as hex")
             }
             if upper { s = s.uppercased() }
@@ -109,7 +110,7 @@ enum StringFormat {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .uint(let u): return String(u)
-        case .double(let d): return special(d) ?? GoFormat.shortestG(d)
+        case .double(let d): return special(d) ?? GoFormat.float(d)
         case .bytes(let b): return String(decoding: b, as: UTF8.self)
         case .null: return "null"
         case .type(let t): return t.name

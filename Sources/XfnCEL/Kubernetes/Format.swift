@@ -1,3 +1,5 @@
+import XfnCore
+
 /// Kubernetes' format library: `format.named(name)`, `format.dns1123Label()` and friends, each with
 /// `validate(string)` returning `optional.none()` when valid, else the list of problems in
 /// apimachinery's wording.

@@ -1,3 +1,5 @@
+import XfnCore
+
 /// Kubernetes' IP and CIDR libraries (`ip`, `isIP`, `ip.isCanonical`, `cidr`, `isCIDR` and their
 /// methods), with the same rejections: zones and IPv4-mapped IPv6 addresses in any spelling (cel-go's
 /// own network extension accepts the latter; Kubernetes does not).

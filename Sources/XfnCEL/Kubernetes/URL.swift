@@ -1,3 +1,5 @@
+import XfnCore
+
 /// Kubernetes' URL library: `url`, `isURL`, `getScheme`, `getHost`, `getHostname`, `getPort`,
 /// `getEscapedPath`, `getQuery`. Parsing follows Go's `url.ParseRequestURI`: an absolute URL or
 /// an absolute path, no relative references.
@@ -117,7 +119,7 @@ enum URLLibrary {
         var out = ""
         for c in raw.utf8 {
             if pathSafe(c) { out.unicodeScalars.append(Unicode.Scalar(c)) } else {
-                out += "%" + GoFormat.hex(UInt32(c), 2).uppercased()
+                out += "%" + GoFormat.hex(UInt32(c), width: 2).uppercased()
             }
         }
         return out

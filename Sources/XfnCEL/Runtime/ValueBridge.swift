@@ -89,7 +89,7 @@ extension CELValue: CustomStringConvertible {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .uint(let u): return "\(u)u"
-        case .double(let d): return GoFormat.shortestG(d)
+        case .double(let d): return GoFormat.float(d)
         case .string(let s): return GoFormat.quote(s)
         case .bytes(let b): return "b" + GoFormat.quote(String(decoding: b, as: UTF8.self))
         case .list(let l): return "[" + l.map(\.debugText).joined(separator: ", ") + "]"

@@ -1,10 +1,11 @@
+import XfnCEL
 import Testing
 @testable import XfnSchema
 
 /// `pattern` follows Go RE2, not ICU.
-@Suite struct GoRegexTests {
+@Suite struct PatternTests {
     private func matches(_ pattern: String, _ text: String) throws -> Bool {
-        try GoRegex(pattern).matches(text)
+        try CELRegex(pattern).matches(text)
     }
 
     @Test func unanchoredSearch() throws {
@@ -42,7 +43,7 @@ import Testing
 
     @Test func unsupportedSyntaxIsRejected() {
         for pattern in ["(?=a)", "(?!a)", "(?<=a)b", "(?<!a)b", #"(a)\1"#, "a++", "(?>a)", "[a", "(a"] {
-            #expect(throws: GoRegex.SyntaxError.self, "\(pattern)") { try GoRegex(pattern) }
+            #expect(throws: CELRegexError.self, "\(pattern)") { try CELRegex(pattern) }
         }
     }
 

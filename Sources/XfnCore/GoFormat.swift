@@ -1,5 +1,3 @@
-import XfnCore
-
 /// Go's text renderings that Kubernetes messages and YAML output are made of: `%v` of a float64
 /// (`1e+06`), `%q` of a string, `encoding/json` of a value. Messages must match byte for byte.
 public enum GoFormat {
@@ -71,6 +69,14 @@ public enum GoFormat {
         return fixedForm(digits, point, negative: negative)
     }
 
+    /// Go's `strconv.FormatFloat(d, 'f', -1, 64)`: shortest digits, never an exponent.
+    public static func shortestF(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
+        let (digits, point) = shortestDigits(d)
+        return fixedForm(digits, point, negative: d.sign == .minus)
+    }
+
     /// Go `encoding/json` of a float64: fixed notation between 1e-6 and 1e21, else `1e+21`, `1e-7`.
     public static func jsonFloat(_ d: Double) -> String {
         let negative = d.sign == .minus
@@ -111,7 +117,7 @@ public enum GoFormat {
         return out + "\""
     }
 
-    private static func hex(_ value: UInt32, width: Int) -> String {
+    public static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
