@@ -55,7 +55,7 @@ public final class CompiledSchema: Sendable {
     /// Runs `x-kubernetes-validations` through `evaluator`.
     public func evaluateRules(_ object: Value, evaluator: any RuleEvaluator) -> [FieldError] {
         var errors: [FieldError] = []
-        RuleWalker.walk(root, object, at: .root, evaluator: evaluator, &errors)
+        RuleWalker.walk(root, object, at: .root, evaluator: evaluator, budget: evaluator.makeBudget(), &errors)
         return errors
     }
 

@@ -28,5 +28,7 @@ public struct ValidationRule: Sendable, Hashable {
 /// Evaluates the `x-kubernetes-validations` rules of one schema node. The schema walker calls it
 /// for every node that has rules, with the value at that node after defaulting and pruning.
 public protocol RuleEvaluator: Sendable {
-    func evaluate(rules: [ValidationRule], node: SchemaNode, value: Value, path: FieldPath) -> [FieldError]
+    /// A fresh budget for one object; every rule evaluated on that object draws from it.
+    func makeBudget() -> RuleBudget
+    func evaluate(rules: [ValidationRule], node: SchemaNode, value: Value, path: FieldPath, budget: RuleBudget) -> [FieldError]
 }

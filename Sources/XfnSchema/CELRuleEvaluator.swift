@@ -1,0 +1,245 @@
+import Synchronization
+import XfnCEL
+import XfnCore
+import XfnYAML
+
+/// Runs `x-kubernetes-validations` with XfnCEL the way the apiserver does when an object is created:
+/// `self` typed by the schema node, transition rules (those that need `oldSelf`) skipped, rules with
+/// `optionalOldSelf` run with `oldSelf` absent, messages, `messageExpression`, `reason`, `fieldPath`,
+/// and a cost budget per object. Each rule is compiled once per schema node and shared between threads.
+public final class CELRuleEvaluator: RuleEvaluator {
+    /// crossplane's runtime budget for one object (the apiserver allows ten times as much).
+    public static let defaultObjectBudget: UInt64 = 1_000_000
+
+    public let objectBudget: UInt64
+    private let compiled = Mutex<[CompiledKey: CompiledRule]>([:])
+    private let types = Mutex<[ObjectIdentifier: (node: SchemaNode, type: CELStaticType)]>([:])
+    private let skipped = Mutex<Set<String>>([])
+
+    public init(objectBudget: UInt64 = defaultObjectBudget) { self.objectBudget = objectBudget }
+
+    /// Transition rules met so far, which need an old object and so were not run (for `--verbose`).
+    public var skippedTransitionRules: [String] { skipped.withLock { $0.sorted() } }
+
+    public func makeBudget() -> RuleBudget { RuleBudget(remaining: objectBudget) }
+
+    public func evaluate(rules: [ValidationRule], node: SchemaNode, value: Value, path: FieldPath, budget: RuleBudget) -> [FieldError] {
+        let selfType = type(of: node)
+        let typeName = node.types.count == 1 ? node.types[0] : (node.intOrString ? "" : node.types.first ?? "")
+        var errors: [FieldError] = []
+        for rule in rules {
+            guard !budget.isExhausted else { break }
+            let program: CELProgram
+            switch compile(rule, selfType: selfType) {
+            case .failure(let failure):
+                errors.append(FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)),
+                                         detail: "rule compile error: \(failure.message): \(rule.rule)"))
+                continue
+            case .success(let compiledRule):
+                guard let ruleProgram = compiledRule.program else {
+                    skipped.withLock { _ = $0.insert(rule.rule) }
+                    continue
+                }
+                program = ruleProgram
+            }
+            var variables: [String: CELValue]
+            do { variables = try program.convert(["self": value]) } catch {
+                errors.append(FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)),
+                                         detail: "\(error.message) evaluating rule: \(Self.ruleText(rule))"))
+                continue
+            }
+            if rule.optionalOldSelf { variables["oldSelf"] = .optional(nil) }
+            let perCall = min(CELProgram.defaultBudget, budget.remaining)
+            let outcome: CELValue
+            do {
+                let (result, cost) = try program.evaluateWithCost(variables, budget: perCall)
+                budget.charge(cost)
+                outcome = result
+            } catch {
+                errors.append(failure(error, rule: rule, path: path, typeName: typeName, callLimited: perCall == CELProgram.defaultBudget, budget: budget))
+                continue
+            }
+            guard case .bool(let passed) = outcome else {
+                errors.append(FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)),
+                                         detail: "cel expression must evaluate to a bool: \(Self.ruleText(rule))"))
+                continue
+            }
+            if passed { continue }
+            let message = self.message(for: rule, variables: variables, selfType: selfType, budget: budget)
+            errors.append(Self.error(for: rule, at: path.appending(fieldPath: rule.fieldPath), typeName: typeName, message: message))
+        }
+        return errors
+    }
+
+    private func failure(_ error: CELEvalError, rule: ValidationRule, path: FieldPath, typeName: String, callLimited: Bool, budget: RuleBudget) -> FieldError {
+        let detail: String
+        switch error.kind {
+        case .costLimitExceeded where callLimited:
+            budget.exhaust()
+            detail = "'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: \(Self.ruleText(rule))"
+        case .costLimitExceeded:
+            budget.exhaust()
+            detail = "validation failed due to running out of cost budget, no further validation rules will be run"
+        case .noSuchOverload:
+            detail = "'no such overload': call arguments did not match a supported operator, function or macro signature for rule: \(Self.ruleText(rule))"
+        default:
+            detail = "\(error.message) evaluating rule: \(Self.ruleText(rule))"
+        }
+        return FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)), detail: detail)
+    }
+
+    /// `messageExpression` when it yields a usable string, else `message`, else `failed rule: <rule>`.
+    private func message(for rule: ValidationRule, variables: [String: CELValue], selfType: CELStaticType, budget: RuleBudget) -> String {
+        if let expression = rule.messageExpression,
+            let program = try? CEL.compile(expression, declarations: declarations(selfType, optionalOldSelf: rule.optionalOldSelf)),
+            let (value, cost) = try? program.evaluateWithCost(variables, budget: min(CELProgram.defaultBudget, budget.remaining))
+        {
+            budget.charge(cost)
+            if case .string(let text) = value, !text.trimmingCharacters(in: .whitespaces).isEmpty, !text.contains("\n"), text.utf8.count <= 5 * 1024 {
+                return text
+            }
+        }
+        if let message = rule.message, !message.isEmpty { return message }
+        return "failed rule: \(Self.ruleText(rule))"
+    }
+
+    static func ruleText(_ rule: ValidationRule) -> String {
+        let message = rule.message?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return message.isEmpty ? rule.rule.trimmingCharacters(in: .whitespacesAndNewlines) : message
+    }
+
+    /// The error type a rule's `reason` asks for.
+    static func error(for rule: ValidationRule, at path: FieldPath, typeName: String, message: String) -> FieldError {
+        switch rule.reason {
+        case "FieldValueForbidden": FieldError(kind: .forbidden, source: .rule, path: path, detail: message)
+        case "FieldValueRequired": FieldError(kind: .required, source: .rule, path: path, detail: message)
+        case "FieldValueDuplicate": FieldError(kind: .duplicate, source: .rule, path: path, badValue: .value(.string(typeName)))
+        default: FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)), detail: message)
+        }
+    }
+
+    // MARK: Compilation
+
+    private struct CompiledKey: Hashable {
+        let rule: String
+        let optionalOldSelf: Bool
+        let selfType: CELStaticType
+    }
+
+    private struct CompileFailure: Error {
+        let message: String
+    }
+
+    private struct CompiledRule: Sendable {
+        /// nil for a transition rule, which cannot run without an old object.
+        let program: CELProgram?
+    }
+
+    private func declarations(_ selfType: CELStaticType, optionalOldSelf: Bool) -> [String: CELStaticType] {
+        optionalOldSelf ? ["self": selfType, "oldSelf": .optional(selfType)] : ["self": selfType, "oldSelf": selfType]
+    }
+
+    private func compile(_ rule: ValidationRule, selfType: CELStaticType) -> Result<CompiledRule, CompileFailure> {
+        let key = CompiledKey(rule: rule.rule, optionalOldSelf: rule.optionalOldSelf, selfType: selfType)
+        if let known = compiled.withLock({ $0[key] }) { return .success(known) }
+        let program: CELProgram
+        do { program = try CEL.compile(rule.rule, declarations: declarations(selfType, optionalOldSelf: rule.optionalOldSelf)) } catch {
+            return .failure(CompileFailure(message: error.message))
+        }
+        if let result = program.resultType, result != .bool, result != .dyn {
+            return .failure(CompileFailure(message: "cel expression must evaluate to a bool"))
+        }
+        let isTransition = program.referencedNames.contains("oldSelf") && !rule.optionalOldSelf
+        let entry = CompiledRule(program: isTransition ? nil : program)
+        compiled.withLock { $0[key] = entry }
+        return .success(entry)
+    }
+
+    /// The CEL type of a schema node, as the apiserver declares `self` (computed once per node).
+    func type(of node: SchemaNode) -> CELStaticType {
+        if let known = types.withLock({ $0[ObjectIdentifier(node)]?.type }) { return known }
+        let computed = Self.celType(node, isResource: true)
+        types.withLock { $0[ObjectIdentifier(node)] = (node, computed) }
+        return computed
+    }
+
+    static func celType(_ node: SchemaNode, isResource: Bool = false) -> CELStaticType {
+        if node.intOrString { return .dyn }
+        switch node.types.first {
+        case "integer": return .int
+        case "number": return .double
+        case "boolean": return .bool
+        case "string":
+            switch node.format {
+            case "byte": return .bytes
+            case "duration": return .duration
+            case "date", "date-time": return .timestamp
+            default: return .string
+            }
+        case "array":
+            let element = node.items.map { celType($0) } ?? .dyn
+            switch node.listType {
+            case "set": return .keyedList(element, keys: [])
+            case "map": return .keyedList(element, keys: node.listMapKeys.compactMap(CELPropertyNames.escape))
+            default: return .list(element)
+            }
+        case "object":
+            if !node.properties.isEmpty {
+                var fields: [String: CELStaticType] = [:]
+                for (name, property) in node.properties {
+                    if let escaped = CELPropertyNames.escape(name) { fields[escaped] = celType(property) }
+                }
+                if isResource || node.embeddedResource {
+                    fields["apiVersion"] = fields["apiVersion"] ?? .string
+                    fields["kind"] = fields["kind"] ?? .string
+                    fields["metadata"] = fields["metadata"] ?? .object(name: "ObjectMeta", fields: ["name": .string, "generateName": .string])
+                }
+                return .object(name: "Object", fields: fields)
+            }
+            if case .schema(let values) = node.additionalProperties { return .map(.string, celType(values)) }
+            return node.preserveUnknownFields ? .dyn : .map(.string, .dyn)
+        default:
+            return .dyn
+        }
+    }
+}
+
+/// What rules may still spend on one object; shared by every rule the object's walk runs.
+public final class RuleBudget: Sendable {
+    private let state: Mutex<(remaining: UInt64, exhausted: Bool)>
+
+    public init(remaining: UInt64) { state = Mutex((remaining, false)) }
+
+    public var remaining: UInt64 { state.withLock { $0.remaining } }
+    public var isExhausted: Bool { state.withLock { $0.exhausted } }
+
+    func charge(_ cost: UInt64) {
+        state.withLock { $0.remaining = $0.remaining > cost ? $0.remaining - cost : 0 }
+    }
+
+    func exhaust() { state.withLock { $0.exhausted = true } }
+}
+
+extension FieldPath {
+    /// Appends a rule's `fieldPath` (`.spec.replicas`, `.metadata['name']`); no array indexing, as
+    /// Kubernetes allows.
+    func appending(fieldPath: String?) -> FieldPath {
+        guard let fieldPath, !fieldPath.isEmpty else { return self }
+        var text = Substring(fieldPath)
+        var path = self
+        while !text.isEmpty {
+            if text.hasPrefix(".") {
+                text = text.dropFirst()
+                let name = text.prefix { $0 != "." && $0 != "[" }
+                path = path.child(String(name))
+                text = text.dropFirst(name.count)
+            } else if text.hasPrefix("['"), let end = text.range(of: "']") {
+                path = path.child(String(text[text.index(text.startIndex, offsetBy: 2)..<end.lowerBound]))
+                text = text[end.upperBound...]
+            } else {
+                break
+            }
+        }
+        return path
+    }
+}

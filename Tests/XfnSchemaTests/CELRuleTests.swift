@@ -1,0 +1,146 @@
+import Testing
+import XfnCore
+import XfnYAML
+@testable import XfnSchema
+
+/// `x-kubernetes-validations` evaluated during validation, with the apiserver's wording.
+@Suite struct CELRuleTests {
+    func errors(_ schemaYAML: String, _ objectYAML: String, evaluator: CELRuleEvaluator = CELRuleEvaluator()) throws -> [String] {
+        let schema = try CompiledSchema(openAPIV3Schema: try YAMLReader.read(schemaYAML, file: "schema.yaml")[0].value)
+        let object = try YAMLReader.read(objectYAML, file: "object.yaml")[0].value
+        return schema.check(object, options: CompiledSchema.Options(ruleEvaluator: evaluator)).errors.map(\.description)
+    }
+
+    let scaling = """
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+              - rule: self.replicas <= self.maxReplicas
+                message: replicas must not exceed maxReplicas
+              - rule: "self.minReplicas <= self.replicas"
+              - rule: self.replicas != 13
+                messageExpression: "'replicas may not be ' + string(self.replicas)"
+              - rule: "!has(self.paused) || !self.paused"
+                reason: FieldValueForbidden
+                fieldPath: .paused
+                message: pausing is not allowed here
+              - rule: self.replicas == oldSelf.replicas
+                message: transition rules need the previous object
+            properties:
+              replicas: {type: integer}
+              minReplicas: {type: integer, default: 1}
+              maxReplicas: {type: integer}
+              paused: {type: boolean}
+        """
+
+    @Test func passingRulesReportNothing() throws {
+        #expect(try errors(scaling, "spec: {replicas: 3, maxReplicas: 5}").isEmpty)
+    }
+
+    @Test func failingRulesUseMessageOrTheRule() throws {
+        #expect(try errors(scaling, "spec: {replicas: 7, maxReplicas: 5, minReplicas: 8}") == [
+            #"spec: Invalid value: "object": replicas must not exceed maxReplicas"#,
+            #"spec: Invalid value: "object": failed rule: self.minReplicas <= self.replicas"#,
+        ])
+    }
+
+    @Test func messageExpressionReasonAndFieldPath() throws {
+        #expect(try errors(scaling, "spec: {replicas: 13, maxReplicas: 20, paused: true}") == [
+            #"spec: Invalid value: "object": replicas may not be 13"#,
+            "spec.paused: Forbidden: pausing is not allowed here",
+        ])
+    }
+
+    @Test func transitionRulesAreSkippedAndRemembered() throws {
+        let evaluator = CELRuleEvaluator()
+        _ = try errors(scaling, "spec: {replicas: 1, maxReplicas: 1}", evaluator: evaluator)
+        #expect(evaluator.skippedTransitionRules == ["self.replicas == oldSelf.replicas"])
+    }
+
+    @Test func upjetRequiredParameterRule() throws {
+        let schema = """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.region) || (has(self.initProvider) && has(self.initProvider.region))"
+                    message: spec.forProvider.region is a required parameter
+                properties:
+                  managementPolicies: {type: array, default: ["*"], items: {type: string}}
+                  forProvider: {type: object, properties: {region: {type: string}, tags: {type: object, additionalProperties: {type: string}}}}
+                  initProvider: {type: object, properties: {region: {type: string}}}
+            """
+        #expect(try errors(schema, "spec: {forProvider: {tags: {a: b}}}") == [
+            #"spec: Invalid value: "object": spec.forProvider.region is a required parameter"#,
+        ])
+        #expect(try errors(schema, "spec: {forProvider: {region: eu-west-1}}").isEmpty)
+        #expect(try errors(schema, "spec: {initProvider: {region: eu-west-1}, forProvider: {}}").isEmpty)
+        #expect(try errors(schema, "spec: {managementPolicies: [Observe], forProvider: {}}").isEmpty)
+    }
+
+    @Test func schemaTypesReachCEL() throws {
+        let schema = """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: self.created < timestamp('2030-01-01T00:00:00Z')
+                  - rule: self.timeout > duration('1s')
+                  - rule: "self.size == 3 || self.size == 'three'"
+                  - rule: self.x__dash__y == 'ok'
+                  - rule: self.zones == ['b', 'a']
+                properties:
+                  created: {type: string, format: date-time}
+                  timeout: {type: string, format: duration}
+                  size: {x-kubernetes-int-or-string: true}
+                  x-y: {type: string}
+                  zones: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+            """
+        #expect(try errors(schema, "spec: {created: '2026-11-21T10:00:00Z', timeout: 5s, size: three, x-y: ok, zones: [a, b]}").isEmpty)
+        #expect(try errors(schema, "spec: {created: '2031-01-01T00:00:00Z', timeout: 5s, size: 3, x-y: ok, zones: [a, b]}") == [
+            #"spec: Invalid value: "object": failed rule: self.created < timestamp('2030-01-01T00:00:00Z')"#,
+        ])
+    }
+
+    @Test func runtimeErrorsAndBadRulesAreReported() throws {
+        let schema = """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: self.values[5] == 1
+                  - rule: self.unknownField == 1
+                  - rule: self.count
+                properties:
+                  values: {type: array, items: {type: integer}}
+                  count: {type: integer}
+            """
+        let found = try errors(schema, "spec: {values: [1], count: 1}")
+        #expect(found.count == 3)
+        #expect(found[0].hasPrefix(#"spec: Invalid value: "object": "#) && found[0].hasSuffix("evaluating rule: self.values[5] == 1"), "\(found[0])")
+        #expect(found[1].contains("rule compile error") && found[1].contains("unknownField"), "\(found[1])")
+        #expect(found[2].contains("cel expression must evaluate to a bool"), "\(found[2])")
+    }
+
+    @Test func costBudgetStopsFurtherRules() throws {
+        let schema = """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))
+                  - rule: "false"
+                properties:
+                  items: {type: array, items: {type: integer}}
+            """
+        let items = (0..<200).map(String.init).joined(separator: ", ")
+        let found = try errors(schema, "spec: {items: [\(items)]}", evaluator: CELRuleEvaluator(objectBudget: 500_000))
+        #expect(found == [#"spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run"#])
+    }
+}
