@@ -1,0 +1,105 @@
+import Foundation
+import XfnCore
+import XfnYAML
+
+/// One input file after reading: its documents (unless the schema cache made reading them
+/// unnecessary) and what it contributes as schema sources.
+struct LoadedSource: Sendable {
+    let location: InputLocation
+    /// Given as a schema source only (`--extensions`, crossplane's EXTENSIONS argument).
+    let isExtension: Bool
+    var documents: [YAMLDocument]?
+    var readError: (any XfnError)?
+    var cacheKey: String?
+    var index = SchemaCache.Index()
+    /// Schemas found while parsing; nil when they stay in the cache until a resource needs them.
+    var entries: [SchemaEntry]?
+    /// Schema sources that could not be used (an XRD that cannot be converted), by document.
+    var sourceErrors: [Int: String] = [:]
+    var cacheNotice: String?
+
+    struct Settings: Sendable {
+        var cache: SchemaCache?
+        var allowDuplicateKeys: Bool
+        var standardInput: @Sendable () throws -> Data
+    }
+
+    /// Reads, hashes and (when needed) parses one input. Blocking; run it off the cooperative pool.
+    static func load(_ location: InputLocation, isExtension: Bool, settings: Settings) -> LoadedSource {
+        var loaded = LoadedSource(location: location, isExtension: isExtension)
+        let data: Data
+        do { data = try location.readContents(standardInput: settings.standardInput) } catch {
+            loaded.readError = (error as? any XfnError) ?? ValidateError("cannot read \(location): \(error)")
+            return loaded
+        }
+        if let cache = settings.cache {
+            let key = SchemaCache.key(forContents: data)
+            loaded.cacheKey = key
+            if let index = cache.index(forKey: key), index.onlySources || isExtension {
+                loaded.index = index
+                return loaded
+            }
+        }
+        loaded.parse(data, settings: settings)
+        if let cache = settings.cache, let key = loaded.cacheKey, loaded.readError == nil, loaded.sourceErrors.isEmpty,
+           loaded.index.onlySources || isExtension || !loaded.index.kinds.isEmpty {
+            do { try cache.store(key: key, index: loaded.index, entries: loaded.entries ?? []) } catch {
+                loaded.cacheNotice = "cannot cache the schemas of \(location): \(error)"
+            }
+        }
+        return loaded
+    }
+
+    /// Parses a source whose cached index said it holds only schema sources, because a resource
+    /// of the run may be one of its documents' kinds.
+    mutating func reparse(settings: Settings) {
+        do {
+            let data = try location.readContents(standardInput: settings.standardInput)
+            parse(data, settings: settings)
+        } catch {
+            readError = (error as? any XfnError) ?? ValidateError("cannot read \(location): \(error)")
+        }
+    }
+
+    private mutating func parse(_ data: Data, settings: Settings) {
+        let options = YAMLReader.Options(allowDuplicateKeys: settings.allowDuplicateKeys, recordPositions: !isExtension,
+                                         rejectNonFiniteNumbers: true)
+        let documents: [YAMLDocument]
+        do { documents = try YAMLReader.read(data, file: location.description, options: options) } catch {
+            readError = (error as? any XfnError) ?? ValidateError("cannot parse \(location): \(error)")
+            return
+        }
+        self.documents = documents
+        var index = SchemaCache.Index()
+        var entries: [SchemaEntry] = []
+        var onlySources = true
+        for (position, document) in documents.enumerated() {
+            let value = document.value
+            if let gvk = GroupVersionKind(of: value) { index.documentKinds.append(gvk) }
+            let role = DocumentRole(of: value)
+            if !role.isSchemaSource { onlySources = false }
+            do {
+                switch role {
+                case .customResourceDefinition:
+                    entries += try SchemaEntry.entries(ofCRD: value, origin: location.description)
+                case .compositeResourceDefinition:
+                    entries += try SchemaEntry.entries(ofXRD: value, origin: location.description)
+                case .package(let reference):
+                    index.packages.append(reference)
+                case .configurationPackage(let reference):
+                    index.configurationPackages.append(reference)
+                case .configurationMeta:
+                    index.configurationMetas.append(value)
+                case .composition, .resource:
+                    break
+                }
+            } catch {
+                sourceErrors[position] = (error as? any XfnError)?.message ?? "\(error)"
+            }
+        }
+        index.kinds = entries.map(\.gvk)
+        index.onlySources = onlySources && !documents.isEmpty
+        self.index = index
+        self.entries = entries
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import XfnCore
+
+/// Schema sources already read once, stored as compact JSON under `$CACHE/schemas/v1/`, keyed by the
+/// SHA-256 of the source file's bytes (or by a package's digest). A warm run reads a small index per
+/// source and the schemas of only the kinds its resources use; it parses no CRD YAML.
+public struct SchemaCache: Sendable {
+    public let directory: String
+
+    public init(cacheDirectory: String) {
+        directory = cacheDirectory + "/schemas/v1"
+    }
+
+    /// What a source holds, without its schemas.
+    public struct Index: Sendable {
+        /// The kinds the source defines schemas for.
+        public var kinds: [GroupVersionKind] = []
+        /// The type of every document in the source, so a run knows whether it must read it again.
+        public var documentKinds: [GroupVersionKind] = []
+        /// Provider and Function packages the source names.
+        public var packages: [String] = []
+        public var configurationPackages: [String] = []
+        /// `meta.pkg.crossplane.io` Configuration objects, kept whole for their `dependsOn`.
+        public var configurationMetas: [Value] = []
+        /// Everything in the source is a schema source: a run need not parse it for resources.
+        public var onlySources = false
+
+        public init() {}
+
+        var json: Value {
+            [
+                "kinds": .array(kinds.map(Self.pair)),
+                "documentKinds": .array(documentKinds.map(Self.pair)),
+                "packages": .array(packages.map { .string($0) }),
+                "configurationPackages": .array(configurationPackages.map { .string($0) }),
+                "configurationMetas": .array(configurationMetas),
+                "onlySources": .bool(onlySources),
+            ]
+        }
+
+        init?(json: Value) {
+            func kinds(_ key: String) -> [GroupVersionKind]? {
+                json[key]?.arrayValue?.compactMap { pair in
+                    guard let items = pair.arrayValue, items.count == 2, let a = items[0].stringValue, let k = items[1].stringValue else { return nil }
+                    return GroupVersionKind(apiVersion: a, kind: k)
+                }
+            }
+            guard let provided = kinds("kinds"), let documents = kinds("documentKinds"),
+                  let onlySources = json["onlySources"]?.boolValue else { return nil }
+            self.kinds = provided
+            self.documentKinds = documents
+            self.packages = json["packages"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            self.configurationPackages = json["configurationPackages"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            self.configurationMetas = json["configurationMetas"]?.arrayValue ?? []
+            self.onlySources = onlySources
+        }
+
+        private static func pair(_ gvk: GroupVersionKind) -> Value { [.string(gvk.apiVersion), .string(gvk.kind)] }
+    }
+
+    public static func key(forContents data: Data) -> String { "file-" + SHA256Hasher.digest(data).hex }
+
+    public static func key(forPackageDigest digest: String) -> String {
+        "package-" + digest.replacingOccurrences(of: ":", with: "-")
+    }
+
+    private func path(_ key: String, _ suffix: String) -> String { "\(directory)/\(key).\(suffix).json" }
+
+    /// The stored index, or nil when there is none (or it cannot be read back, which a later
+    /// store repairs).
+    public func index(forKey key: String) -> Index? {
+        guard let data = FileManager.default.contents(atPath: path(key, "index")),
+              let value = try? ValueJSON.parse(data) else { return nil }
+        return Index(json: value)
+    }
+
+    /// The schemas stored with an index.
+    public func entries(forKey key: String, origin: String) throws -> [SchemaEntry] {
+        let file = path(key, "schemas")
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidateError("the schema cache entry \(file) is missing", hint: "run again with --clean-cache")
+        }
+        let value: Value
+        do { value = try ValueJSON.parse(data) } catch {
+            throw ValidateError("the schema cache entry \(file) is corrupt: \(error)", hint: "run again with --clean-cache")
+        }
+        return (value.arrayValue ?? []).compactMap { SchemaEntry(json: $0, origin: origin) }
+    }
+
+    /// Writes the schemas, then the index, each through a temporary file and a rename, so a
+    /// reader never sees half an entry and concurrent runs may store the same key.
+    public func store(key: String, index: Index, entries: [SchemaEntry]) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try write(ValueJSON.serialize(.array(entries.map(\.json))), to: path(key, "schemas"))
+        try write(ValueJSON.serialize(index.json), to: path(key, "index"))
+    }
+
+    private func write(_ text: String, to destination: String) throws {
+        let temporary = "\(destination).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+            throw FileError(path: temporary, operation: "write", code: errno)
+        }
+        guard rename(temporary, destination) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw FileError(path: destination, operation: "rename into", code: code)
+        }
+    }
+
+    /// Removes every cached schema (`--clean-cache`).
+    public func clean() throws {
+        let parent = (directory as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: parent) else { return }
+        try FileManager.default.removeItem(atPath: parent)
+    }
+}
