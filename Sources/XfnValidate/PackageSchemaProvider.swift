@@ -26,6 +26,8 @@ public struct PackagePlan: Sendable, Equatable {
     public var packages: Set<String> = []
     /// Configurations seen (package references, or the names of local `crossplane.yaml` files).
     public var configurations: Set<String> = []
+    /// Configurations that could not be read, when resolving tolerantly.
+    public var failures: [String] = []
 
     public init() {}
 
@@ -48,7 +50,8 @@ public struct PackagePlan: Sendable, Equatable {
     /// Follows configurations: local metas are read as given, configuration packages through
     /// `provider` (their meta object gives their dependencies).
     public static func resolve(packages named: [String], configurationPackages: [String], configurationMetas: [(name: String, meta: Value)],
-                               crossplaneImage: String?, provider: (any PackageSchemaProvider)?) async throws -> PackagePlan {
+                               crossplaneImage: String?, provider: (any PackageSchemaProvider)?,
+                               tolerant: Bool = false) async throws -> PackagePlan {
         var plan = PackagePlan()
         plan.packages.formUnion(named)
         if let crossplaneImage, !crossplaneImage.isEmpty { plan.packages.insert(crossplaneImage) }
@@ -61,8 +64,15 @@ public struct PackagePlan: Sendable, Equatable {
             var meta = known
             if meta == nil {
                 plan.packages.insert(name)
-                guard let provider else { throw missingProvider(name) }
-                let documents = try await provider.documents(forPackage: name)
+                let documents: [YAMLDocument]
+                do {
+                    guard let provider else { throw missingProvider(name) }
+                    documents = try await provider.documents(forPackage: name)
+                } catch {
+                    guard tolerant else { throw error }
+                    plan.failures.append("cannot read the dependencies of \(name): \((error as? any XfnError)?.message ?? "\(error)")")
+                    continue
+                }
                 meta = documents.first { GroupVersionKind(of: $0.value)?.group == GroupVersionKind.packageMetaGroup }?.value
             }
             for dependency in dependencies(of: meta ?? .null) {

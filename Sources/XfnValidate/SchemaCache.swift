@@ -6,9 +6,12 @@ import XfnCore
 /// source and the schemas of only the kinds its resources use; it parses no CRD YAML.
 public struct SchemaCache: Sendable {
     public let directory: String
+    /// Read nothing back; store afresh (`--update-cache`).
+    public var ignoresStoredEntries: Bool
 
-    public init(cacheDirectory: String) {
+    public init(cacheDirectory: String, ignoresStoredEntries: Bool = false) {
         directory = cacheDirectory + "/schemas/v1"
+        self.ignoresStoredEntries = ignoresStoredEntries
     }
 
     /// What a source holds, without its schemas.
@@ -69,7 +72,7 @@ public struct SchemaCache: Sendable {
     /// The stored index, or nil when there is none (or it cannot be read back, which a later
     /// store repairs).
     public func index(forKey key: String) -> Index? {
-        guard let data = FileManager.default.contents(atPath: path(key, "index")),
+        guard !ignoresStoredEntries, let data = FileManager.default.contents(atPath: path(key, "index")),
               let value = try? ValueJSON.parse(data) else { return nil }
         return Index(json: value)
     }

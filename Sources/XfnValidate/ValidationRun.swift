@@ -57,6 +57,9 @@ public enum ValidationRun {
             }
         }
 
+        // xfn validate goes on without a package it cannot read (its kinds show as missing
+        // schemas); crossplane stops, and so do its aliases.
+        let tolerant = options.mode == .sorted
         // Files that supply schemas: all extensions; in sorted mode the inputs too.
         let supplying = files.filter { $0.isExtension || options.mode == .sorted }
         var catalog = SchemaCatalog()
@@ -66,10 +69,16 @@ public enum ValidationRun {
             configurationMetas: supplying.flatMap { file in
                 file.index.configurationMetas.map { (name: $0["metadata"]?["name"]?.stringValue ?? file.location.description, meta: $0) }
             },
-            crossplaneImage: options.crossplaneImage, provider: options.packageProvider)
+            crossplaneImage: options.crossplaneImage, provider: options.packageProvider, tolerant: tolerant)
+        notices += plan.failures
         for reference in plan.packages.sorted() {
-            guard let provider = options.packageProvider else { throw PackagePlan.missingProvider(reference) }
-            try await catalog.addPackage(reference, provider: provider, cache: options.cache, notices: &notices)
+            do {
+                guard let provider = options.packageProvider else { throw PackagePlan.missingProvider(reference) }
+                try await catalog.addPackage(reference, provider: provider, cache: options.cache, notices: &notices)
+            } catch {
+                guard tolerant else { throw error }
+                notices.append("cannot read the schemas of package \(reference): \((error as? any XfnError)?.message ?? "\(error)")")
+            }
         }
         // Local files come after packages so a schema being edited wins over a published one.
         for file in supplying { catalog.add(file) }
@@ -141,9 +150,10 @@ public enum ValidationRun {
         for file in files {
             let name = file.location.description
             if let error = file.readError {
-                let position = (error as? YAMLError)?.position
+                let yaml = error as? YAMLError
+                let message = yaml.map { "cannot parse YAML: \($0.reason)" } ?? error.message
                 items.append(WorkItem(object: .null, document: nil, prefix: .root, file: name,
-                                      problem: Finding(kind: .parse, message: error.message, position: position)))
+                                      problem: Finding(kind: .parse, message: message, position: yaml?.position)))
                 continue
             }
             for (offset, document) in (file.documents ?? []).enumerated() {
