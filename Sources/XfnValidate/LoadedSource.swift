@@ -9,6 +9,8 @@ struct LoadedSource: Sendable {
     /// Given as a schema source only (`--extensions`, crossplane's EXTENSIONS argument).
     let isExtension: Bool
     var documents: [YAMLDocument]?
+    /// Documents of the stream that could not be parsed, keyed by how many good documents precede them.
+    var documentErrors: [Int: [YAMLError]] = [:]
     var readError: (any XfnError)?
     var cacheKey: String?
     var index = SchemaCache.Index()
@@ -42,6 +44,7 @@ struct LoadedSource: Sendable {
         }
         loaded.parse(data, settings: settings)
         if let cache = settings.cache, let key = loaded.cacheKey, loaded.readError == nil, loaded.sourceErrors.isEmpty,
+           loaded.documentErrors.isEmpty,
            loaded.index.onlySources || isExtension || !loaded.index.kinds.isEmpty {
             do { try cache.store(key: key, index: loaded.index, entries: loaded.entries ?? []) } catch {
                 loaded.cacheNotice = "cannot cache the schemas of \(location): \(error)"
@@ -64,8 +67,26 @@ struct LoadedSource: Sendable {
     private mutating func parse(_ data: Data, settings: Settings) {
         let options = YAMLReader.Options(allowDuplicateKeys: settings.allowDuplicateKeys, recordPositions: !isExtension,
                                          rejectNonFiniteNumbers: true)
-        let documents: [YAMLDocument]
-        do { documents = try YAMLReader.read(data, file: location.description, options: options) } catch {
+        var documents: [YAMLDocument]
+        do { documents = try YAMLReader.read(data, file: location.description, options: options) } catch let error as YAMLError {
+            // One broken document should not hide the others: read the stream document by document.
+            documents = []
+            for (firstLine, chunk) in Self.documentChunks(data) {
+                let padded = Data(repeating: UInt8(ascii: "\n"), count: firstLine - 1) + chunk
+                do {
+                    for var document in try YAMLReader.read(padded, file: location.description, options: options) {
+                        document.index = documents.count
+                        documents.append(document)
+                    }
+                } catch let chunkError as YAMLError {
+                    documentErrors[documents.count, default: []].append(chunkError)
+                } catch {
+                    readError = (error as? any XfnError) ?? ValidateError("cannot parse \(location): \(error)")
+                    return
+                }
+            }
+            if documentErrors.isEmpty { documentErrors[documents.count] = [error] }
+        } catch {
             readError = (error as? any XfnError) ?? ValidateError("cannot parse \(location): \(error)")
             return
         }
@@ -98,8 +119,32 @@ struct LoadedSource: Sendable {
             }
         }
         index.kinds = entries.map(\.gvk)
-        index.onlySources = onlySources && !documents.isEmpty
+        index.onlySources = onlySources && !documents.isEmpty && documentErrors.isEmpty
         self.index = index
         self.entries = entries
+    }
+
+    /// The stream cut at `---` separator lines, as Kubernetes' YAML reader cuts it, with the line
+    /// each piece starts on (so positions stay true once the piece is padded with blank lines).
+    static func documentChunks(_ data: Data) -> [(firstLine: Int, chunk: Data)] {
+        var chunks: [(Int, Data)] = []
+        var current = Data()
+        var currentStart = 1
+        var line = 1
+        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let isSeparator = rawLine.starts(with: "---".utf8)
+                && rawLine.dropFirst(3).allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+            if isSeparator {
+                if !current.isEmpty { chunks.append((currentStart, current)) }
+                current = Data()
+                currentStart = line + 1
+            } else {
+                current.append(contentsOf: rawLine)
+                current.append(UInt8(ascii: "\n"))
+            }
+            line += 1
+        }
+        if !current.isEmpty { chunks.append((currentStart, current)) }
+        return chunks
     }
 }

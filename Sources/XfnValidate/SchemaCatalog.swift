@@ -18,6 +18,7 @@ struct SchemaCatalog: Sendable {
     }
 
     private(set) var locations: [GroupVersionKind: Location] = [:]
+    private(set) var cachedPackages = 0
 
     func contains(_ gvk: GroupVersionKind) -> Bool { locations[gvk] != nil }
 
@@ -42,6 +43,7 @@ struct SchemaCatalog: Sendable {
         let key = digest.map(SchemaCache.key(forPackageDigest:))
         if let cache, let key, let index = cache.index(forKey: key) {
             for gvk in index.kinds { locations[gvk] = .cached(key: key, origin: reference) }
+            cachedPackages += 1
             return
         }
         let documents = try await provider.documents(forPackage: reference)

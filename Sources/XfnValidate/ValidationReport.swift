@@ -73,7 +73,20 @@ public struct ValidationReport: Sendable {
         public var missingSchemas = 0
     }
 
+    /// How much work the run did; shows what the schema cache saved.
+    public struct Statistics: Sendable, Equatable {
+        /// Inputs whose YAML was parsed.
+        public var parsedFiles = 0
+        /// Inputs answered from the schema cache without parsing.
+        public var cachedFiles = 0
+        /// Packages whose schemas came from the schema cache.
+        public var cachedPackages = 0
+        /// Schemas compiled for the resources' kinds.
+        public var compiledSchemas = 0
+    }
+
     public var results: [ResourceResult]
+    public var statistics = Statistics()
     /// Things worth saying that are not about a resource (a cache that could not be written).
     public var notices: [String]
 

@@ -99,7 +99,12 @@ public enum ValidationRun {
         let items = workItems(files.filter { !$0.isExtension }, mode: options.mode, catalog: catalog)
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
-        return ValidationReport(results: results, notices: notices)
+        var report = ValidationReport(results: results, notices: notices)
+        report.statistics.parsedFiles = files.filter { $0.documents != nil }.count
+        report.statistics.cachedFiles = files.filter { $0.documents == nil && $0.readError == nil }.count
+        report.statistics.cachedPackages = catalog.cachedPackages
+        report.statistics.compiledSchemas = schemas.count
+        return report
     }
 
     // MARK: - Reading
@@ -156,7 +161,16 @@ public enum ValidationRun {
                                       problem: Finding(kind: .parse, message: message, position: yaml?.position)))
                 continue
             }
-            for (offset, document) in (file.documents ?? []).enumerated() {
+            let documents = file.documents ?? []
+            func broken(before offset: Int) {
+                for error in file.documentErrors[offset] ?? [] {
+                    items.append(WorkItem(object: .null, document: nil, prefix: .root, file: name,
+                                          problem: Finding(kind: .parse, message: "cannot parse YAML: \(error.reason)", position: error.position)))
+                }
+            }
+            defer { broken(before: documents.count) }
+            for (offset, document) in documents.enumerated() {
+                broken(before: offset)
                 let value = document.value
                 guard case .object = value, let gvk = GroupVersionKind(of: value) else {
                     items.append(WorkItem(object: value, document: document, prefix: .root, file: name,
