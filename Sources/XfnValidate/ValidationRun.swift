@@ -52,6 +52,7 @@ public enum ValidationRun {
         // Sources given as such must be usable, as crossplane requires.
         for file in files where file.isExtension {
             if let error = file.readError { throw error }
+            if let (_, errors) = file.documentErrors.min(by: { $0.key < $1.key }), let error = errors.first { throw error }
             if let (_, message) = file.sourceErrors.min(by: { $0.key < $1.key }) {
                 throw ValidateError("cannot use the schemas in \(file.location): \(message)")
             }

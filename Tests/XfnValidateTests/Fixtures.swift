@@ -9,7 +9,12 @@ import XfnYAML
 /// Small schemas and resources written for these tests, in the shapes crossplane's own validate
 /// tests use (a cluster-scoped `test.org/v1alpha1` `Test` with a required integer `spec.replicas`).
 enum Fixtures {
-    static let testCRD = """
+    static var testCRD: String { testCRD(rule: nil) }
+
+    /// The fixture CRD, with an `x-kubernetes-validations` rule on `spec` when one is given.
+    static func testCRD(rule: (rule: String, message: String)?) -> String {
+        let rules = rule.map { "\n            x-kubernetes-validations:\n            - rule: \($0.rule)\n              message: \($0.message)" } ?? ""
+        return """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
@@ -38,11 +43,12 @@ enum Fixtures {
                     type: object
                   spec:
                     type: object
-                    required: [replicas]
+                    required: [replicas]\(rules)
                     properties:
                       replicas:
                         type: integer
         """
+    }
 
     static func test(name: String = "test", replicas: String = "1", extra: String = "") -> String {
         """
