@@ -174,6 +174,9 @@ public enum ValidationRun {
                 broken(before: offset)
                 let value = document.value
                 guard case .object = value, let gvk = GroupVersionKind(of: value) else {
+                    // Walking a repository meets values files and patches; xfn passes over them,
+                    // crossplane stops at them.
+                    if mode == .sorted { continue }
                     items.append(WorkItem(object: value, document: document, prefix: .root, file: name,
                                           problem: Finding(kind: .parse, message: "document \(document.index + 1) is not a Kubernetes object: it needs apiVersion and kind",
                                                            position: document.start)))

@@ -113,12 +113,15 @@ import XfnYAML
         #expect(report.results.last?.position == SourcePosition(line: 10, column: 1))
     }
 
-    @Test func documentsWithoutTypeAreFindings() async throws {
+    @Test func documentsWithoutTypeAreFindingsOnlyInCrossplanesForm() async throws {
         let workspace = try Workspace()
         try workspace.write("list.yaml", "- a\n- b\n")
-        let report = try await workspace.run(inputs: ["list.yaml"])
+        try workspace.write("values.yaml", "replicas: 3\n")
+        let report = try await workspace.run(inputs: ["list.yaml"], mode: .crossplane)
         #expect(report.results.first?.status == .unreadable)
         #expect(report.failed(errorOnMissingSchemas: false))
+        let sorted = try await workspace.run(inputs: ["list.yaml", "values.yaml"])
+        #expect(sorted.results.isEmpty)
     }
 
     @Test func standardInputIsRead() async throws {
