@@ -131,7 +131,8 @@ struct LoadedSource: Sendable {
         var current = Data()
         var currentStart = 1
         var line = 1
-        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (number, rawLine) in lines.enumerated() {
             let isSeparator = rawLine.starts(with: "---".utf8)
                 && rawLine.dropFirst(3).allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
             if isSeparator {
@@ -140,7 +141,7 @@ struct LoadedSource: Sendable {
                 currentStart = line + 1
             } else {
                 current.append(contentsOf: rawLine)
-                current.append(UInt8(ascii: "\n"))
+                if number < lines.count - 1 { current.append(UInt8(ascii: "\n")) }
             }
             line += 1
         }
