@@ -9,6 +9,8 @@ struct LoadedSource: Sendable {
     /// Given as a schema source only (`--extensions`, crossplane's EXTENSIONS argument).
     let isExtension: Bool
     var documents: [YAMLDocument]?
+    /// Whether the YAML was parsed in this run (rather than answered from the schema cache).
+    var wasParsed = false
     /// Documents of the stream that could not be parsed, keyed by how many good documents precede them.
     var documentErrors: [Int: [YAMLError]] = [:]
     var readError: (any XfnError)?
@@ -43,10 +45,16 @@ struct LoadedSource: Sendable {
             }
         }
         loaded.parse(data, settings: settings)
+        // A schema-source file's documents are not needed once its schemas are taken out.
+        if isExtension, loaded.documentErrors.isEmpty { loaded.documents = [] }
         if let cache = settings.cache, let key = loaded.cacheKey, loaded.readError == nil, loaded.sourceErrors.isEmpty,
            loaded.documentErrors.isEmpty,
            loaded.index.onlySources || isExtension || !loaded.index.kinds.isEmpty {
-            do { try cache.store(key: key, index: loaded.index, entries: loaded.entries ?? []) } catch {
+            do {
+                try cache.store(key: key, index: loaded.index, entries: loaded.entries ?? [])
+                // Stored: the run reads back only the kinds it uses, so a large CRD set is not held in memory.
+                loaded.entries = nil
+            } catch {
                 loaded.cacheNotice = "cannot cache the schemas of \(location): \(error)"
             }
         }
@@ -91,6 +99,7 @@ struct LoadedSource: Sendable {
             return
         }
         self.documents = documents
+        wasParsed = true
         var index = SchemaCache.Index()
         var entries: [SchemaEntry] = []
         var onlySources = true

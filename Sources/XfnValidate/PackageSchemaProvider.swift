@@ -70,6 +70,8 @@ public struct PackagePlan: Sendable, Equatable {
                     documents = try await provider.documents(forPackage: name)
                 } catch {
                     guard tolerant else { throw error }
+                    // Reported once here; its schemas would fail the same way.
+                    plan.packages.remove(name)
                     plan.failures.append("cannot read the dependencies of \(name): \((error as? any XfnError)?.message ?? "\(error)")")
                     continue
                 }

@@ -101,8 +101,8 @@ public enum ValidationRun {
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
         var report = ValidationReport(results: results, notices: notices)
-        report.statistics.parsedFiles = files.filter { $0.documents != nil }.count
-        report.statistics.cachedFiles = files.filter { $0.documents == nil && $0.readError == nil }.count
+        report.statistics.parsedFiles = files.filter(\.wasParsed).count
+        report.statistics.cachedFiles = files.filter { !$0.wasParsed && $0.readError == nil }.count
         report.statistics.cachedPackages = catalog.cachedPackages
         report.statistics.compiledSchemas = schemas.count
         return report

@@ -104,6 +104,11 @@ enum ValidateRunner {
         if !global.quiet {
             for notice in report.notices { Terminal.standardError.write("xfn: warning: \(notice)\n") }
         }
+        if global.verbose {
+            let statistics = report.statistics
+            Terminal.standardError.write("xfn: read \(statistics.parsedFiles + statistics.cachedFiles) files (\(statistics.cachedFiles) from the schema cache), "
+                + "\(statistics.cachedPackages) packages from the schema cache; compiled \(statistics.compiledSchemas) schemas\n")
+        }
         Terminal.standardOutput.write(renderer.render(report))
         let summary = report.summary
         if summary.invalid > 0 {
