@@ -94,15 +94,29 @@ public struct SchemaCache: Sendable {
     /// reader never sees half an entry and concurrent runs may store the same key.
     public func store(key: String, index: Index, entries: [SchemaEntry]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try write(ValueJSON.serialize(.array(entries.map(\.json))), to: path(key, "schemas"))
-        try write(ValueJSON.serialize(index.json), to: path(key, "index"))
+        try write(CompactJSON.encode(.array(entries.map(\.json))), to: path(key, "schemas"))
+        try write(CompactJSON.encode(index.json), to: path(key, "index"))
     }
 
-    private func write(_ text: String, to destination: String) throws {
+    /// No fsync: a lost entry is only read again from its source, and the rename keeps readers
+    /// from ever seeing a partial file.
+    private func write(_ bytes: [UInt8], to destination: String) throws {
         let temporary = "\(destination).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-            throw FileError(path: temporary, operation: "write", code: errno)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(descriptor)
+                unlink(temporary)
+                throw FileError(path: temporary, operation: "write", code: code)
+            }
+            offset += written
         }
+        close(descriptor)
         guard rename(temporary, destination) == 0 else {
             let code = errno
             unlink(temporary)

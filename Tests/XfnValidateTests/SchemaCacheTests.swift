@@ -65,3 +65,12 @@ import XfnCore
         #expect(cache.index(forKey: "file-test") == nil)
     }
 }
+
+@Suite struct CompactJSONTests {
+    @Test func writesWhatValueJSONWritesAndReadsBack() throws {
+        let value: Value = ["a": [1, 2.5, -3, true, nil], "quote\"d": "line\nbreak\t\u{01}é✓", "n": 1e300, "empty": [:], "list": []]
+        let bytes = CompactJSON.encode(value)
+        #expect(String(decoding: bytes, as: UTF8.self) == ValueJSON.serialize(value))
+        #expect(try ValueJSON.parse(Data(bytes)) == value)
+    }
+}
