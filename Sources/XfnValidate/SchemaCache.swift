@@ -67,35 +67,58 @@ public struct SchemaCache: Sendable {
         "package-" + digest.replacingOccurrences(of: ":", with: "-")
     }
 
-    private func path(_ key: String, _ suffix: String) -> String { "\(directory)/\(key).\(suffix).json" }
+    /// One file per source: the index on the first line, the schemas after it. A warm run reads
+    /// only the first line of most of them.
+    private func path(_ key: String) -> String { "\(directory)/\(key).json" }
 
     /// The stored index, or nil when there is none (or it cannot be read back, which a later
     /// store repairs).
     public func index(forKey key: String) -> Index? {
-        guard !ignoresStoredEntries, let data = FileManager.default.contents(atPath: path(key, "index")),
-              let value = try? ValueJSON.parse(data) else { return nil }
+        guard !ignoresStoredEntries, let line = Self.firstLine(of: path(key)),
+              let value = try? ValueJSON.parse(Data(line)) else { return nil }
         return Index(json: value)
     }
 
     /// The schemas stored with an index.
     public func entries(forKey key: String, origin: String) throws -> [SchemaEntry] {
-        let file = path(key, "schemas")
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidateError("the schema cache entry \(file) is missing", hint: "run again with --clean-cache")
+        let file = path(key)
+        guard let data = FileManager.default.contents(atPath: file),
+              let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw ValidateError("the schema cache entry \(file) is missing or truncated", hint: "run again with --clean-cache")
         }
         let value: Value
-        do { value = try ValueJSON.parse(data) } catch {
+        do { value = try ValueJSON.parse(data[(newline + 1)...]) } catch {
             throw ValidateError("the schema cache entry \(file) is corrupt: \(error)", hint: "run again with --clean-cache")
         }
         return (value.arrayValue ?? []).compactMap { SchemaEntry(json: $0, origin: origin) }
     }
 
-    /// Writes the schemas, then the index, each through a temporary file and a rename, so a
-    /// reader never sees half an entry and concurrent runs may store the same key.
+    /// Writes through a temporary file and a rename, so a reader never sees half an entry and
+    /// concurrent runs may store the same key.
     public func store(key: String, index: Index, entries: [SchemaEntry]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try write(CompactJSON.encode(.array(entries.map(\.json))), to: path(key, "schemas"))
-        try write(CompactJSON.encode(index.json), to: path(key, "index"))
+        var bytes = CompactJSON.encode(index.json)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes += CompactJSON.encode(.array(entries.map(\.json)))
+        try write(bytes, to: path(key))
+    }
+
+    /// The bytes before the first newline, read in small pieces; nil when the file is absent.
+    private static func firstLine(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var line: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            if let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                return line + buffer[..<newline]
+            }
+            line += buffer[..<count]
+        }
     }
 
     /// No fsync: a lost entry is only read again from its source, and the rename keeps readers

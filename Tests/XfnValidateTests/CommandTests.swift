@@ -132,7 +132,7 @@ import XfnTestSupport
         let first = try await xfn(["validate", "--extensions", "crd.yaml", "good.yaml"])
         #expect(first.status == 0)
         let stored = try FileManager.default.contentsOfDirectory(atPath: workspace.path("cache/schemas/v1"))
-        #expect(stored.contains { $0.hasSuffix(".index.json") })
+        #expect(stored.contains { $0.hasPrefix("file-") && $0.hasSuffix(".json") })
         let cleaned = try await xfn(["validate", "--clean-cache", "--extensions", "crd.yaml", "good.yaml"])
         #expect(cleaned.stdoutText == first.stdoutText)
     }
