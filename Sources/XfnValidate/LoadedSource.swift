@@ -49,7 +49,7 @@ struct LoadedSource: Sendable {
         if isExtension, loaded.documentErrors.isEmpty { loaded.documents = [] }
         if let cache = settings.cache, let key = loaded.cacheKey, loaded.readError == nil, loaded.sourceErrors.isEmpty,
            loaded.documentErrors.isEmpty,
-           loaded.index.onlySources || isExtension || !loaded.index.kinds.isEmpty {
+           loaded.index.contributes {
             do {
                 try cache.store(key: key, index: loaded.index, entries: loaded.entries ?? [])
                 // Stored: the run reads back only the kinds it uses, so a large CRD set is not held in memory.

@@ -30,6 +30,12 @@ public struct SchemaCache: Sendable {
 
         public init() {}
 
+        /// Whether the source supplies anything; sources that do not are cheaper to read again
+        /// than to keep (creating many small files is slow on some file systems).
+        public var contributes: Bool {
+            !kinds.isEmpty || !packages.isEmpty || !configurationPackages.isEmpty || !configurationMetas.isEmpty
+        }
+
         var json: Value {
             [
                 "kinds": .array(kinds.map(Self.pair)),
