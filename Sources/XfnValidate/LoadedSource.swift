@@ -26,6 +26,9 @@ struct LoadedSource: Sendable {
         var cache: SchemaCache?
         var allowDuplicateKeys: Bool
         var standardInput: @Sendable () throws -> Data
+        /// Inputs holding only schema sources may be answered from the cache (xfn's sorted form);
+        /// crossplane's form validates every document of its inputs, so it must read them.
+        var skipsSchemaOnlyInputs: Bool
     }
 
     /// Reads, hashes and (when needed) parses one input. Blocking; run it off the cooperative pool.
@@ -39,7 +42,9 @@ struct LoadedSource: Sendable {
         if let cache = settings.cache {
             let key = SchemaCache.key(forContents: data)
             loaded.cacheKey = key
-            if let index = cache.index(forKey: key), index.onlySources || isExtension {
+            // Standard input cannot be read twice, so it is never left for a later reparse.
+            let skippable = isExtension || (settings.skipsSchemaOnlyInputs && location != .standardInput)
+            if skippable, let index = cache.index(forKey: key), index.onlySources || isExtension {
                 loaded.index = index
                 return loaded
             }

@@ -45,7 +45,7 @@ public enum ValidationRun {
     /// they name.
     public static func run(schemaSources: [InputLocation], inputs: [InputLocation], options: Options) async throws -> ValidationReport {
         let settings = LoadedSource.Settings(cache: options.cache, allowDuplicateKeys: options.allowDuplicateKeys,
-                                             standardInput: options.standardInput)
+                                             standardInput: options.standardInput, skipsSchemaOnlyInputs: options.mode == .sorted)
         var files = await load(schemaSources.map { ($0, true) } + inputs.map { ($0, false) }, settings: settings)
         var notices = files.compactMap(\.cacheNotice)
 

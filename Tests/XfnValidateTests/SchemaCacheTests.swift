@@ -31,6 +31,15 @@ import XfnCore
         #expect(warm.results.map(\.status) == [.valid])
     }
 
+    @Test func crossplanesFormReadsCachedSchemaFilesGivenAsResources() async throws {
+        let workspace = try Workspace()
+        try workspace.write("crd.yaml", Fixtures.testCRD)
+        let cold = try await workspace.run(sources: ["crd.yaml"], inputs: ["crd.yaml"], mode: .crossplane, cached: true)
+        let warm = try await workspace.run(sources: ["crd.yaml"], inputs: ["crd.yaml"], mode: .crossplane, cached: true)
+        #expect(cold.results.map(\.status) == [.missingSchema])
+        #expect(warm.results.map(\.status) == [.missingSchema])
+    }
+
     @Test func changedContentIsReadAgain() async throws {
         let workspace = try Workspace()
         try workspace.write("crd.yaml", Fixtures.testCRD)
