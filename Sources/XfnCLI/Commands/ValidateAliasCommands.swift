@@ -8,10 +8,10 @@ struct CrossplaneValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Validate resources against schemas, as `crossplane beta validate EXTENSIONS RESOURCES` does.",
         discussion: """
-            EXTENSIONS and RESOURCES are comma-separated lists of files, directories (read recursively for
-            .yaml and .yml) or - for standard input (not both). CRDs, XRDs and package objects among the
-            extensions are schema sources; every document among the resources is validated, and the
-            pipeline inputs of each Composition too. Lines are crossplane's, byte for byte; --positions
+            EXTENSIONS and RESOURCES are comma-separated lists of files, directories (read recursively for \
+            .yaml and .yml) or - for standard input (not both). CRDs, XRDs and package objects among the \
+            extensions are schema sources; every document among the resources is validated, and the \
+            pipeline inputs of each Composition too. Lines are crossplane's, byte for byte; --positions \
             puts file:line:col in front of each, as `xfn validate` does.
 
             Unlike crossplane, the Crossplane image's CRDs are only used when --crossplane-image is given.
@@ -47,7 +47,7 @@ struct CrossplaneValidateCommand: AsyncParsableCommand {
         let renderer = ValidationRenderer(format: output, skipSuccessResults: flags.skipSuccessResults, positions: positions,
                                           errorOnMissingSchemas: flags.errorOnMissingSchemas)
         try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: inputs, mode: .crossplane,
-                                     renderer: renderer, announceDownloads: true)
+                                     renderer: renderer, announceDownloads: output == .text)
     }
 }
 

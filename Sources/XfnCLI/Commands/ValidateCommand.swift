@@ -9,26 +9,27 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Validate resources against their CRDs, XRDs and packages, offline and in parallel.",
         discussion: """
-            Every YAML document given is sorted: CustomResourceDefinitions, CompositeResourceDefinitions
-            (converted to the XR and claim CRDs Crossplane generates), pkg.crossplane.io Providers, Functions
-            and Configurations (their packages' schemas, Configuration dependencies followed) and local
-            crossplane.yaml files are schema sources; everything else is validated: defaults, OpenAPI
-            schema, unknown fields. A Composition's pipeline inputs are validated against their function's
-            input CRD when it is among the sources. Schema sources are themselves validated only when a
+            Every YAML document given is sorted: CustomResourceDefinitions, CompositeResourceDefinitions \
+            (converted to the XR and claim CRDs Crossplane generates), pkg.crossplane.io Providers, Functions \
+            and Configurations (their packages' schemas, Configuration dependencies followed) and local \
+            crossplane.yaml files are schema sources; everything else is validated: defaults, OpenAPI \
+            schema, unknown fields. A Composition's pipeline inputs are validated against their function's \
+            input CRD when it is among the sources. Schema sources are themselves validated only when a \
             schema for their kind is known (e.g. the Crossplane CRDs given with --extensions).
 
-            Directories are read recursively (.yaml, .yml, .json); - reads standard input.
+            Directories are read recursively (.yaml, .yml, .json; .git is skipped); - reads standard input. \
+            Documents without apiVersion and kind (values files, patches) are passed over.
 
             Text output keeps crossplane's lines and puts where each one points first:
-              apis/xr.yaml:12:7: [x] schema validation error example.org/v1, Kind=XR, demo : spec.size: Required value
-              apis/xr.yaml:1:1: [✓] example.org/v1, Kind=XR, other validated successfully
-              apis/xr.yaml:30:1: [!] could not find CRD/XRD for: example.org/v1, Kind=Unknown
+              xr.yaml:9:3: [x] schema validation error a.io/v1, Kind=XR, one : spec.size: Required value
+              xr.yaml:12:1: [✓] a.io/v1, Kind=XR, two validated successfully
+              xr.yaml:20:1: [!] could not find CRD/XRD for: a.io/v1, Kind=Unknown
               Total 3 resources: 1 missing schemas, 1 success cases, 1 failure cases
-            The position is the field an error names (or the object lacking a required field); for [✓] and
-            [!] lines, the start of the resource. -o json is crossplane's JSON with file, line and column
+            The position is the field an error names (or the object lacking a required field); for [✓] and \
+            [!] lines, the start of the resource. -o json is crossplane's JSON with file, line and column \
             added; -o github writes GitHub Actions ::error/::warning annotations.
 
-            Compiled schemas are cached under CACHE/schemas, keyed by the SHA-256 of each source file (or
+            Compiled schemas are cached under CACHE/schemas, keyed by the SHA-256 of each source file (or \
             a package's digest), so a warm run reads no CRD YAML again.
 
             Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema), else 0.
