@@ -128,6 +128,24 @@ import XfnTestSupport
         #expect(twice.stderrText.contains("cannot use stdin for both extensions and resources"))
     }
 
+    @Test func packagesThatCannotBeReadAreWarningsOffline() async throws {
+        try workspace.write("functions.yaml", """
+            apiVersion: pkg.crossplane.io/v1
+            kind: Function
+            metadata: {name: function-absent}
+            spec:
+              package: registry.invalid/functions/function-absent:v1.0.0
+            """)
+        let result = try await xfn(["validate", "--offline", "--extensions", "crd.yaml", "functions.yaml", "good.yaml"])
+        #expect(result.status == 0)
+        #expect(result.stderrText.hasPrefix("xfn: warning: cannot read the schemas of package registry.invalid/functions/function-absent:v1.0.0"))
+        #expect(result.stdoutText.hasSuffix("Total 1 resources: 0 missing schemas, 1 success cases, 0 failure cases\n"))
+        // crossplane's form stops instead.
+        let alias = try await xfn(["beta", "validate", "--offline", "crd.yaml,functions.yaml", "good.yaml"])
+        #expect(alias.status != 0)
+        #expect(alias.stderrText.hasPrefix("xfn: error: "))
+    }
+
     @Test func schemaCacheIsWrittenUnderTheCacheDirectory() async throws {
         let first = try await xfn(["validate", "--extensions", "crd.yaml", "good.yaml"])
         #expect(first.status == 0)
