@@ -39,11 +39,13 @@ let package = Package(
         // Validation side: schemas and CEL.
         .target(name: "XfnCEL", dependencies: ["XfnCore"], swiftSettings: strict),
         .target(name: "XfnSchema", dependencies: ["XfnCore", "XfnYAML", "XfnCEL"], swiftSettings: strict),
+        .target(name: "XfnValidate", dependencies: ["XfnCore", "XfnYAML", "XfnSchema"], swiftSettings: strict),
 
         // Command line.
         .target(name: "XfnCLI",
                 dependencies: [
                     "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnArchive", "XfnPackage",
+                    "XfnYAML", "XfnSchema", "XfnValidate",
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: strict),
@@ -68,6 +70,8 @@ let package = Package(
         .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
         .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),
         .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML", "XfnCEL"], swiftSettings: strict),
+        .testTarget(name: "XfnValidateTests", dependencies: ["XfnValidate", "XfnSchema", "XfnYAML", "XfnCore", "XfnTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "XfnIntegrationTests",
                     dependencies: ["XfnCLI", "XfnPackage", "XfnRegistry", "XfnStore", "XfnTestSupport"],
                     swiftSettings: strict),

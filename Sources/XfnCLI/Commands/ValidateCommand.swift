@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import XfnCore
+import XfnPackage
+import XfnSchema
+import XfnValidate
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate resources against their CRDs, XRDs and packages, offline and in parallel.",
+        discussion: """
+            Every YAML document given is sorted: CustomResourceDefinitions, CompositeResourceDefinitions \
+            (converted to the XR and claim CRDs Crossplane generates), pkg.crossplane.io Providers, Functions \
+            and Configurations (their packages' schemas, Configuration dependencies followed) and local \
+            crossplane.yaml files are schema sources; everything else is validated: defaults, OpenAPI \
+            schema, unknown fields. A Composition's pipeline inputs are validated against their function's \
+            input CRD when it is among the sources. Schema sources are themselves validated only when a \
+            schema for their kind is known (e.g. the Crossplane CRDs given with --extensions).
+
+            Directories are read recursively (.yaml, .yml, .json; .git is skipped); - reads standard input. \
+            Documents without apiVersion and kind (values files, patches) are passed over.
+
+            Text output keeps crossplane's lines and puts where each one points first:
+              xr.yaml:9:3: [x] schema validation error a.io/v1, Kind=XR, one : spec.size: Required value
+              xr.yaml:12:1: [✓] a.io/v1, Kind=XR, two validated successfully
+              xr.yaml:20:1: [!] could not find CRD/XRD for: a.io/v1, Kind=Unknown
+              Total 3 resources: 1 missing schemas, 1 success cases, 1 failure cases
+            The position is the field an error names (or the object lacking a required field); for [✓] and \
+            [!] lines, the start of the resource. -o json is crossplane's JSON with file, line and column \
+            added; -o github writes GitHub Actions ::error/::warning annotations.
+
+            Compiled schemas are cached under CACHE/schemas, keyed by the SHA-256 of each source file (or \
+            a package's digest), so a warm run reads no CRD YAML again.
+
+            Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema), else 0.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var credentials: CredentialOptions
+    @OptionGroup var flags: ValidateFlags
+
+    @Option(name: .customLong("extensions"),
+            help: ArgumentHelp("Schema sources only: files or directories whose CRDs, XRDs and packages are used but not validated (repeatable).", valueName: "path"))
+    var extensions: [String] = []
+
+    @Option(name: .shortAndLong, help: "Output format: text, json or github.")
+    var output: ValidationOutputFormat = .text
+
+    @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "file|dir|-"))
+    var inputs: [String] = []
+
+    mutating func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("name at least one file, directory or - to validate") }
+        if inputs.contains("-") && extensions.contains("-") {
+            throw ValidationError("cannot use standard input for both --extensions and resources")
+        }
+    }
+
+    func run() async throws {
+        let fileExtensions: Set<String> = ["yaml", "yml", "json"]
+        let sources = try InputLocation.expand(extensions, extensions: fileExtensions)
+        let resources = try InputLocation.expand(inputs, extensions: fileExtensions)
+        let renderer = ValidationRenderer(format: output, skipSuccessResults: flags.skipSuccessResults, positions: true,
+                                          errorOnMissingSchemas: flags.errorOnMissingSchemas)
+        try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: resources, mode: .sorted,
+                                     renderer: renderer, announceDownloads: false)
+    }
+}
+
+/// The flags `xfn validate` shares with crossplane's `beta validate`.
+struct ValidateFlags: ParsableArguments {
+    @Flag(name: .long, help: "Do not print [✓] lines (the summary is still printed).")
+    var skipSuccessResults = false
+
+    @Flag(name: .long, help: "Exit 1 when a resource has no schema.")
+    var errorOnMissingSchemas = false
+
+    @Flag(name: .long, help: "Remove the cached compiled schemas first.")
+    var cleanCache = false
+
+    @Flag(name: .long, help: "Ignore cached compiled schemas and store them afresh.")
+    var updateCache = false
+
+    @Option(name: .long, help: ArgumentHelp("An image whose CRDs (Composition, XRD, …) are schema sources, e.g. xpkg.crossplane.io/crossplane/crossplane:v2.1.0.", valueName: "image"))
+    var crossplaneImage: String?
+
+    @Option(name: .long, help: ArgumentHelp("The CEL cost budget for each resource's x-kubernetes-validations rules (crossplane's is 1000000).", valueName: "cost"))
+    var celBudget: UInt64 = CELRuleEvaluator.defaultObjectBudget
+}
+
+/// What `xfn validate` and its crossplane-shaped aliases share: the run, its output, its exit status.
+enum ValidateRunner {
+    static func run(global: GlobalOptions, credentials: CredentialOptions, flags: ValidateFlags, sources: [InputLocation], resources: [InputLocation],
+                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool) async throws {
+        let cache = SchemaCache(cacheDirectory: global.cacheDirectory, ignoresStoredEntries: flags.updateCache)
+        if flags.cleanCache { try cache.clean() }
+        let context = try CommandContext(global: global, credentials: credentials)
+        await context.startVerboseLog()
+        let provider = ValidatePackageProvider(
+            registry: context.registry, store: context.store,
+            options: Puller.Options(platform: global.selectedPlatform, offline: global.offline),
+            announce: { reference in
+                if announceDownloads { Terminal.standardOutput.write("schemas does not exist, downloading:  \(reference)\n") }
+            })
+        let rules = CELRuleEvaluator(objectBudget: flags.celBudget)
+        let options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
+                                            ruleEvaluator: rules, allowDuplicateKeys: mode == .crossplane)
+        let report = try await ValidationRun.run(schemaSources: sources, inputs: resources, options: options)
+        if !global.quiet {
+            for notice in report.notices { Terminal.standardError.write("xfn: warning: \(notice)\n") }
+        }
+        if global.verbose {
+            for rule in rules.skippedTransitionRules {
+                Terminal.standardError.write("xfn: skipped transition rule (needs the previous object): \(rule)\n")
+            }
+            let statistics = report.statistics
+            Terminal.standardError.write("xfn: read \(statistics.parsedFiles + statistics.cachedFiles) files (\(statistics.cachedFiles) from the schema cache), "
+                + "\(statistics.cachedPackages) packages from the schema cache; compiled \(statistics.compiledSchemas) schemas\n")
+        }
+        Terminal.standardOutput.write(renderer.render(report))
+        let summary = report.summary
+        if summary.invalid > 0 {
+            throw ValidateError("cannot validate resources: could not validate all resources", exitCode: .findings)
+        }
+        if flags.errorOnMissingSchemas && summary.missingSchemas > 0 {
+            throw ValidateError("cannot validate resources: could not validate all resources, schema(s) missing", exitCode: .findings)
+        }
+    }
+}

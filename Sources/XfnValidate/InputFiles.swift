@@ -1,0 +1,85 @@
+import Foundation
+import XfnCore
+
+/// Where documents come from: a file, or standard input (`-`).
+public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
+    case file(String)
+    case standardInput
+
+    /// The name used in findings and annotations.
+    public var description: String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "<stdin>"
+        }
+    }
+
+    /// Expands arguments: files as given, directories walked recursively for files whose
+    /// extension is in `extensions` (sorted by path so output order is stable), `-` as standard
+    /// input (once, however often it is named). `.git` directories are skipped.
+    public static func expand(_ arguments: [String], extensions: Set<String>) throws -> [InputLocation] {
+        var result: [InputLocation] = []
+        var seen: Set<InputLocation> = []
+        func add(_ location: InputLocation) {
+            if seen.insert(location).inserted { result.append(location) }
+        }
+        let manager = FileManager.default
+        for argument in arguments {
+            if argument == "-" {
+                add(.standardInput)
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                throw ValidateError("cannot read \(argument): no such file or directory", exitCode: .usage)
+            }
+            guard isDirectory.boolValue else {
+                add(.file(argument))
+                continue
+            }
+            guard let walker = manager.enumerator(atPath: argument) else {
+                throw FileError(path: argument, operation: "list", code: errno)
+            }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                let name = (relative as NSString).lastPathComponent
+                if name == ".git" {
+                    walker.skipDescendants()
+                    continue
+                }
+                let ext = (name as NSString).pathExtension.lowercased()
+                guard extensions.contains(ext) else { continue }
+                let path = argument.hasSuffix("/") ? argument + relative : argument + "/" + relative
+                var childIsDirectory: ObjCBool = false
+                if manager.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+                    found.append(path)
+                }
+            }
+            for path in found.sorted() { add(.file(path)) }
+        }
+        return result
+    }
+
+    /// Reads the whole input; blocking, so callers run it off the cooperative pool.
+    func readContents(standardInput: @Sendable () throws -> Data) throws -> Data {
+        switch self {
+        case .standardInput:
+            return try standardInput()
+        case .file(let path):
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
+            defer { close(descriptor) }
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError(path: path, operation: "read", code: errno)
+                }
+                if count == 0 { return data }
+                data.append(contentsOf: buffer[0..<count])
+            }
+        }
+    }
+}

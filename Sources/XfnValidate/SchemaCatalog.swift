@@ -1,0 +1,115 @@
+import Foundation
+import XfnCore
+import XfnSchema
+import XfnYAML
+
+/// Every schema a run knows, by kind; the last source to define a kind wins, as in crossplane.
+/// Schemas stay uncompiled (and cached ones unread) until a resource needs them.
+struct SchemaCatalog: Sendable {
+    enum Location: Sendable {
+        case entry(SchemaEntry)
+        /// In the schema cache under this key.
+        case cached(key: String, origin: String)
+    }
+
+    enum Compiled: Sendable {
+        case success(CompiledSchema)
+        case failure(String)
+    }
+
+    private(set) var locations: [GroupVersionKind: Location] = [:]
+    private(set) var cachedPackages = 0
+
+    func contains(_ gvk: GroupVersionKind) -> Bool { locations[gvk] != nil }
+
+    var kinds: [GroupVersionKind] { locations.keys.sorted() }
+
+    mutating func add(_ file: LoadedSource) {
+        if let entries = file.entries {
+            for entry in entries { locations[entry.gvk] = .entry(entry) }
+        } else if let key = file.cacheKey {
+            for gvk in file.index.kinds { locations[gvk] = .cached(key: key, origin: file.location.description) }
+        }
+    }
+
+    mutating func add(_ entries: [SchemaEntry]) {
+        for entry in entries { locations[entry.gvk] = .entry(entry) }
+    }
+
+    /// A package's CRDs and converted XRDs; cached per package digest when the provider knows it.
+    mutating func addPackage(_ reference: String, provider: any PackageSchemaProvider, cache: SchemaCache?,
+                             notices: inout [String]) async throws {
+        let digest = try await provider.digest(forPackage: reference)
+        let key = digest.map(SchemaCache.key(forPackageDigest:))
+        if let cache, let key, let index = cache.index(forKey: key) {
+            for gvk in index.kinds { locations[gvk] = .cached(key: key, origin: reference) }
+            cachedPackages += 1
+            return
+        }
+        let documents = try await provider.documents(forPackage: reference)
+        var entries: [SchemaEntry] = []
+        for document in documents {
+            switch DocumentRole(of: document.value) {
+            case .customResourceDefinition:
+                entries += try SchemaEntry.entries(ofCRD: document.value, origin: reference)
+            case .compositeResourceDefinition:
+                entries += try SchemaEntry.entries(ofXRD: document.value, origin: reference)
+            default:
+                continue
+            }
+        }
+        add(entries)
+        if let cache, let key {
+            var index = SchemaCache.Index()
+            index.kinds = entries.map(\.gvk)
+            index.onlySources = true
+            do { try cache.store(key: key, index: index, entries: entries) } catch {
+                notices.append("cannot cache the schemas of \(reference): \(error)")
+            }
+        }
+    }
+
+    /// Compiles the schemas of `kinds` in parallel; kinds without a schema are left out.
+    func compile(_ kinds: Set<GroupVersionKind>, cache: SchemaCache?) async throws -> [GroupVersionKind: Compiled] {
+        var entries: [SchemaEntry] = []
+        var cachedKeys: [String: (origin: String, kinds: Set<GroupVersionKind>)] = [:]
+        for gvk in kinds {
+            switch locations[gvk] {
+            case .entry(let entry)?: entries.append(entry)
+            case .cached(let key, let origin)?: cachedKeys[key, default: (origin, [])].kinds.insert(gvk)
+            case nil: continue
+            }
+        }
+        if let cache, !cachedKeys.isEmpty {
+            let keys = cachedKeys
+            entries += try await withThrowingTaskGroup(of: [SchemaEntry].self) { group in
+                for (key, wanted) in keys {
+                    group.addTask {
+                        try await BlockingIO.run {
+                            try cache.entries(forKey: key, origin: wanted.origin).filter { wanted.kinds.contains($0.gvk) }
+                        }
+                    }
+                }
+                var all: [SchemaEntry] = []
+                for try await part in group { all += part }
+                return all
+            }
+        }
+        return await withTaskGroup(of: (GroupVersionKind, Compiled).self) { group in
+            for entry in entries {
+                group.addTask {
+                    do {
+                        return (entry.gvk, .success(try CompiledSchema(openAPIV3Schema: entry.schema,
+                                                                        subject: "\(entry.crdName) version \(entry.gvk.version)")))
+                    } catch {
+                        let message = (error as? any XfnError)?.message ?? "\(error)"
+                        return (entry.gvk, .failure("\(message) (from \(entry.origin))"))
+                    }
+                }
+            }
+            var compiled: [GroupVersionKind: Compiled] = [:]
+            for await (gvk, result) in group { compiled[gvk] = result }
+            return compiled
+        }
+    }
+}
