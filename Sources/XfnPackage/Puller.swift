@@ -69,7 +69,8 @@ public struct Puller: Sendable {
         try await store.record(ReferenceRecord(
             reference: reference.description, digest: top.digest, mediaType: top.mediaType,
             manifest: manifestDescriptor.digest, manifestSize: manifestSize,
-            platform: options.platform.description, resolvedAt: Date()))
+            platform: options.platform.description, resolvedAt: Date()),
+            refreshTime: reference.digest == nil && !options.offline)
         return Result(reference: reference, digest: top.digest, manifest: manifest, manifestDigest: manifestDescriptor.digest,
                       downloadedBlobs: downloaded, cachedBlobs: cached)
     }

@@ -9,11 +9,22 @@ extension ContentStore {
 
     /// Remembers what a reference resolved to and names its image manifest in `index.json`, so
     /// `skopeo inspect oci:CACHE:REFERENCE` and umoci find it.
-    public func record(_ record: ReferenceRecord) async throws {
+    /// `refreshTime: false` (a digest reference, or an offline lookup) leaves an identical record as it is,
+    /// so a warm pull writes nothing.
+    public func record(_ record: ReferenceRecord, refreshTime: Bool = true) async throws {
+        if !refreshTime, let existing = self.record(for: record.reference), existing.digest == record.digest,
+            existing.manifest == record.manifest, existing.platform == record.platform
+        {
+            return
+        }
         let lock = try await FileLock.acquire("\(root)/locks/index.lock")
         defer { withExtendedLifetime(lock) {} }
         try FileSystem.writeAtomically(try Self.encoder.encode(record), to: recordPath(for: record.reference))
         var index = try readIndex()
+        let unchanged = index.manifests.contains {
+            $0.annotations?[Descriptor.refNameAnnotation] == record.reference && $0.digest == record.manifest
+        }
+        if unchanged { return }
         index.manifests.removeAll { $0.annotations?[Descriptor.refNameAnnotation] == record.reference }
         index.manifests.append(Descriptor(
             mediaType: try manifestMediaType(record.manifest), digest: record.manifest, size: record.manifestSize,
