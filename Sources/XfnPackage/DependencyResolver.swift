@@ -78,34 +78,15 @@ public struct DependencyResolver: Sendable {
     /// A reference for `name` that meets every requirement seen so far.
     private func choose(_ name: String, requirements: [(constraint: String?, by: String)],
                         tagCache: inout [String: [String]]) async throws -> Reference {
-        let versions = requirements.compactMap(\.constraint)
-        if let digestText = versions.first(where: { $0.hasPrefix("sha256:") }) {
-            let digest = try Digest(parsing: digestText)
-            if let other = versions.first(where: { $0 != digestText }) {
-                throw conflict(name, requirements, detail: "\(digestText) is pinned, but \(other) is also required")
-            }
-            return try Reference(parsing: "\(name)@\(digest)")
+        var tags = tagCache[name]
+        let reference = try await PackageVersions.reference(name: name, requirements: requirements) {
+            if let tags { return tags }
+            let listed = try await puller.registry.listTags(try Reference(parsing: "\(name):latest"))
+            tags = listed
+            return listed
         }
-        // One exact, non-semver tag (`latest`, `main`) is used as written.
-        if versions.count == 1, (try? VersionConstraint(versions[0])) == nil {
-            return try Reference(parsing: "\(name):\(versions[0])")
-        }
-        let constraints = try versions.map { try VersionConstraint($0) }
-        let probe = try Reference(parsing: "\(name):latest")
-        if tagCache[name] == nil { tagCache[name] = try await puller.registry.listTags(probe) }
-        let candidates = (tagCache[name] ?? []).compactMap(SemanticVersion.init)
-            .filter { version in constraints.allSatisfy { $0.isSatisfied(by: version) } }
-            .filter { constraints.isEmpty ? !$0.isPrerelease : true }
-        guard let best = candidates.max() else {
-            throw conflict(name, requirements, detail: "no tag of \(name) satisfies them (\(tagCache[name]?.count ?? 0) tags listed)")
-        }
-        return try Reference(parsing: "\(name):\(best.original)")
-    }
-
-    private func conflict(_ name: String, _ requirements: [(constraint: String?, by: String)], detail: String) -> PackageError {
-        let asked = requirements.map { "\($0.by) requires \($0.constraint ?? "any version")" }.joined(separator: "; ")
-        return PackageError("cannot resolve dependency \(name): \(asked); \(detail)",
-                            hint: "relax one of the version constraints so one version of \(name) satisfies all of them", exitCode: .failure)
+        tagCache[name] = tags
+        return reference
     }
 
     static func satisfies(_ reference: Reference, _ version: String?) -> Bool {

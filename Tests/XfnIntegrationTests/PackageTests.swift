@@ -167,4 +167,32 @@ import XfnTestSupport
             #expect(!(try FileManager.default.contentsOfDirectory(atPath: xfn.cacheDirectory + "/rootfs")).contains { $0.contains(".tmp-") })
         }
     }
+
+    @Test func validateFollowsConfigurationDependenciesWithConstraints() async throws {
+        try await RegistryProcess.with { registry in
+            let host = registry.host
+            let crd = Self.crd.replacingOccurrences(of: "schema: {openAPIV3Schema: {type: object}}",
+                with: "schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, required: [region], properties: {region: {type: string}}}}}}")
+            _ = try await Self.push(Self.meta("Provider", "provider-s3") + crd, to: registry, repository: "lab/provider-s3", tags: ["v1.0.0", "v1.1.0"])
+            _ = try await Self.push(Self.meta("Configuration", "platform", dependencies: ["provider: \(host)/lab/provider-s3\nversion: \">=v1.0.0\""]),
+                                    to: registry, repository: "lab/platform")
+            let xfn = try XfnProcess()
+            let configuration = try xfn.home.write("""
+                apiVersion: pkg.crossplane.io/v1
+                kind: Configuration
+                metadata: {name: platform}
+                spec: {package: \(host)/lab/platform:v1.0.0}
+                """, to: "configuration.yaml")
+            let bucket = try xfn.home.write("""
+                apiVersion: s3.example.org/v1beta1
+                kind: Bucket
+                metadata: {name: b}
+                spec: {}
+                """, to: "bucket.yaml")
+            let result = try await xfn.run(["validate", "--cache-dir", xfn.cacheDirectory, "--plain-http", host, configuration, bucket])
+            #expect(result.status == 1, "\(result.stderrText)")
+            #expect(!result.stderrText.contains("warning"), "\(result.stderrText)")
+            #expect(result.stdoutText.contains("bucket.yaml:4:1: [x] schema validation error s3.example.org/v1beta1, Kind=Bucket, b : spec.region: Required value"), "\(result.stdoutText)")
+        }
+    }
 }

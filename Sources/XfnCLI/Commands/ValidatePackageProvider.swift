@@ -27,12 +27,13 @@ struct ValidatePackageProvider: PackageSchemaProvider {
     /// The manifest digest recorded when the reference was last pulled: a warm run uses its cached
     /// schemas without touching the network.
     func digest(forPackage reference: String) async throws -> String? {
-        let parsed = try Reference(parsing: reference)
+        // A constraint (`>=v1.0.0`) has no record of its own; its resolution is looked up when read.
+        guard let parsed = try? Reference(parsing: reference) else { return nil }
         return store.record(for: parsed.description)?.manifest.description
     }
 
     func documents(forPackage reference: String) async throws -> [YAMLDocument] {
-        let parsed = try Reference(parsing: reference)
+        let parsed = try await PackageVersions.reference(joined: reference) { probe in try await registry.listTags(probe) }
         if store.record(for: parsed.description) == nil { announce(reference) }
         let result = try await Puller(registry: registry, store: store).pull(parsed, options: options)
         let contents = try await PackageLoader(store: store).contents(
