@@ -27,6 +27,8 @@ public final class CELRuleEvaluator: RuleEvaluator {
         let selfType = type(of: node)
         let typeName = node.types.count == 1 ? node.types[0] : (node.intOrString ? "" : node.types.first ?? "")
         var errors: [FieldError] = []
+        // Every rule on a node declares the same `self`, so the value is converted once for all of them.
+        var converted: Result<[String: CELValue], CELEvalError>?
         for rule in rules {
             guard !budget.isExhausted else { break }
             let program: CELProgram
@@ -42,8 +44,13 @@ public final class CELRuleEvaluator: RuleEvaluator {
                 }
                 program = ruleProgram
             }
+            if converted == nil {
+                do { converted = .success(try program.convert(["self": value])) } catch { converted = .failure(error) }
+            }
             var variables: [String: CELValue]
-            do { variables = try program.convert(["self": value]) } catch {
+            switch converted! {
+            case .success(let values): variables = values
+            case .failure(let error):
                 errors.append(FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)),
                                          detail: "\(error.message) evaluating rule: \(Self.ruleText(rule))"))
                 continue
