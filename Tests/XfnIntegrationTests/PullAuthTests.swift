@@ -32,6 +32,24 @@ import XfnTestSupport
         }
     }
 
+    @Test func clientCertificateFromCertsD() async throws {
+        try await RegistryProcess.with(tls: true, requireClientCertificates: true) { registry in
+            let built = try await Fixtures.pushImage(to: registry, repository: "lab/mtls", layerSizes: [1000])
+            let xfn = try XfnProcess()
+            let reference = "\(registry.host)/lab/mtls:v1"
+            try xfn.trustCertificate(registry.caCertificatePath!, for: registry.host)
+            let refused = try await xfn.pull([reference])
+            #expect(refused.status == 3, "the registry accepted a client without a certificate")
+            // docker's and podman's layout: HOST/client.cert with HOST/client.key beside it.
+            let directory = xfn.home.appending(".config/containers/certs.d/\(registry.host)")
+            try FileManager.default.copyItem(atPath: registry.clientCertificate!.certificate, toPath: directory + "/client.cert")
+            try FileManager.default.copyItem(atPath: registry.clientCertificate!.key, toPath: directory + "/client.key")
+            let result = try await xfn.pull([reference])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText == "\(reference)@\(built.manifestDigest)\n")
+        }
+    }
+
     @Test func insecureSkipTLSVerifyIsPerHost() async throws {
         try await RegistryProcess.with(tls: true) { registry in
             let built = try await Fixtures.pushImage(to: registry, repository: "lab/selfsigned", layerSizes: [1000])

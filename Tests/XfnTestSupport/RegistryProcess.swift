@@ -26,6 +26,8 @@ public final class RegistryProcess: @unchecked Sendable {
     public var baseURL: String { "\(scheme)://\(host)" }
     /// The CA that signed the server certificate, when TLS is on.
     public let caCertificatePath: String?
+    /// A client certificate and key the registry's CA signed (TLS registries only).
+    public let clientCertificate: (certificate: String, key: String)?
     /// A directory holding `ca.crt`, for skopeo's `--src-cert-dir`/`--dest-cert-dir`.
     public let certDirectory: String?
     public let logPath: String
@@ -40,6 +42,7 @@ public final class RegistryProcess: @unchecked Sendable {
         self.port = port
         self.scheme = scheme
         self.caCertificatePath = certificates?.caCertificatePath
+        self.clientCertificate = certificates.map { ($0.clientCertificatePath, $0.clientKeyPath) }
         self.certDirectory = certificates?.certDirectory
         self.logPath = logPath
         self.directory = directory
@@ -53,6 +56,7 @@ public final class RegistryProcess: @unchecked Sendable {
     public static func start(
         auth: RegistryAuth = .anonymous,
         tls: Bool = false,
+        requireClientCertificates: Bool = false,
         port: UInt16? = nil,
         executable: String = "/usr/bin/docker-registry"
     ) async throws -> RegistryProcess {
@@ -64,6 +68,7 @@ public final class RegistryProcess: @unchecked Sendable {
             let chosen = try port ?? Loopback.freePort()
             let configPath = try directory.write(
                 configuration(port: chosen, storage: directory.appending("data"), certificates: certificates,
+                              requireClientCertificates: requireClientCertificates,
                               auth: authSection),
                 to: "config.yml")
             let logPath = directory.appending("registry-\(chosen).log")
@@ -83,10 +88,11 @@ public final class RegistryProcess: @unchecked Sendable {
     public static func with<T>(
         auth: RegistryAuth = .anonymous,
         tls: Bool = false,
+        requireClientCertificates: Bool = false,
         port: UInt16? = nil,
         _ body: (RegistryProcess) async throws -> T
     ) async throws -> T {
-        let registry = try await start(auth: auth, tls: tls, port: port)
+        let registry = try await start(auth: auth, tls: tls, requireClientCertificates: requireClientCertificates, port: port)
         defer { registry.stop() }
         return try await body(registry)
     }
@@ -125,6 +131,8 @@ public final class RegistryProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(20)
         var arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2"]
         if let caCertificatePath { arguments += ["--cacert", caCertificatePath] }
+        // Presented always: harmless where not required, and needed where it is.
+        if let clientCertificate { arguments += ["--cert", clientCertificate.certificate, "--key", clientCertificate.key] }
         arguments.append("\(baseURL)/v2/")
         while ContinuousClock.now < deadline {
             guard process.isRunning else { return false }
@@ -195,7 +203,7 @@ public final class RegistryProcess: @unchecked Sendable {
     }
 
     private static func configuration(port: UInt16, storage: String, certificates: TestCertificates?,
-                                      auth: String) -> String {
+                                      requireClientCertificates: Bool, auth: String) -> String {
         var text = """
             version: 0.1
             log:
@@ -217,6 +225,13 @@ public final class RegistryProcess: @unchecked Sendable {
                     key: \(quoted(certificates.keyPath))
 
                 """
+            if requireClientCertificates {
+                text += """
+                        clientcas:
+                          - \(quoted(certificates.caCertificatePath))
+
+                    """
+            }
         }
         return text + auth
     }

@@ -7,6 +7,10 @@ public struct TestCertificates: Sendable {
     public let certificatePath: String
     public let keyPath: String
     public let certDirectory: String
+    /// A client certificate the same CA signed (for registries that require one), also placed in
+    /// `certDirectory` as `client.cert`/`client.key`, the names docker and containers tools look for.
+    public let clientCertificatePath: String
+    public let clientKeyPath: String
 
     /// Writes the files into `directory` (which the caller owns and removes).
     public static func generate(in directory: String) async throws -> TestCertificates {
@@ -42,7 +46,23 @@ public struct TestCertificates: Sendable {
             "-days", "2", "-sha256", "-extfile", extensions, "-out", cert,
         ])
         try fm.copyItem(atPath: caCert, toPath: "\(certDirectory)/ca.crt")
+
+        let clientKey = "\(certDirectory)/client.key"
+        let clientCSR = "\(directory)/client.csr"
+        let clientCert = "\(certDirectory)/client.cert"
+        let clientExtensions = "\(directory)/client.ext"
+        try """
+            basicConstraints = critical, CA:FALSE
+            keyUsage = critical, digitalSignature
+            extendedKeyUsage = clientAuth
+
+            """.write(toFile: clientExtensions, atomically: true, encoding: .utf8)
+        try await ProcessRunner.runChecked("openssl", ["req"] + curve + ["-keyout", clientKey, "-out", clientCSR, "-subj", "/CN=xfn test client"])
+        try await ProcessRunner.runChecked("openssl", [
+            "x509", "-req", "-in", clientCSR, "-CA", caCert, "-CAkey", caKey, "-CAcreateserial",
+            "-days", "2", "-sha256", "-extfile", clientExtensions, "-out", clientCert,
+        ])
         return TestCertificates(caCertificatePath: caCert, certificatePath: cert, keyPath: key,
-                                certDirectory: certDirectory)
+                                certDirectory: certDirectory, clientCertificatePath: clientCert, clientKeyPath: clientKey)
     }
 }
