@@ -33,17 +33,38 @@ public enum LayerContents {
         } catch {
             throw ArchiveError(.pathEscapes, layer: layer.name, entry: path, detail: "not a path inside a layer")
         }
+        let found = try readFilesBlocking(from: layer, maxBytes: maxBytes, cancellation: cancellation) { entryPath, rawPath, kind in
+            guard entryPath == wanted else { return false }
+            guard kind == .file else {
+                throw ArchiveError(.notARegularFile, layer: layer.name, entry: rawPath, detail: "is a \(kind.rawValue), not a regular file")
+            }
+            return true
+        }
+        return found.last?.contents
+    }
+
+    /// Every regular file whose path `matches`, in one pass over the layer, each refused when larger
+    /// than `maxBytes`; a path written twice keeps its last copy. For images whose interesting files
+    /// are known by pattern rather than name (the Crossplane image's `crds/*.yaml`).
+    public static func readFiles(from layer: LayerFile, maxBytes: Int,
+                                 matching: @escaping @Sendable (_ path: String) -> Bool) async throws -> [(path: String, contents: [UInt8])] {
+        try await BlockingThread.runCancellable(name: "xfn-layer-read") { flag in
+            try readFilesBlocking(from: layer, maxBytes: maxBytes, cancellation: flag) { entryPath, _, kind in
+                kind == .file && matching(entryPath.description)
+            }
+        }
+    }
+
+    static func readFilesBlocking(from layer: LayerFile, maxBytes: Int, cancellation: CancellationFlag?,
+                                  selecting: (RootPath, String, EntryKind) throws -> Bool) throws -> [(path: String, contents: [UInt8])] {
         let reader = try ArchiveReader(path: layer.path, layer: layer.name)
-        var found: [UInt8]?
+        var found: [String: (order: Int, contents: [UInt8])] = [:]
+        var order = 0
         while let entry = try reader.nextEntry() {
             try checkCancellation(cancellation, layer: layer)
             let rawPath = entry.path
-            // Entries with unsafe names cannot be the file asked for; extraction would refuse them.
-            guard let entryPath = try? RootPath(archivePath: rawPath), entryPath == wanted else { continue }
-            guard entry.kind == .file else {
-                throw ArchiveError(.notARegularFile, layer: layer.name, entry: rawPath,
-                                   detail: "is a \(entry.kind.rawValue), not a regular file")
-            }
+            // Entries with unsafe names cannot be a file asked for; extraction would refuse them.
+            guard let entryPath = try? RootPath(archivePath: rawPath), try selecting(entryPath, rawPath, entry.kind) else { continue }
             let size = entry.size
             if size > Int64(maxBytes) {
                 throw ArchiveError(.fileTooLarge, layer: layer.name, entry: rawPath,
@@ -58,9 +79,10 @@ public enum LayerContents {
                     target.baseAddress!.advanced(by: Int(offset)).copyMemory(from: block.baseAddress!, byteCount: block.count)
                 }
             }
-            found = contents
+            order += 1
+            found[entryPath.description] = (order, contents)
         }
-        return found
+        return found.sorted { $0.value.order < $1.value.order }.map { ($0.key, $0.value.contents) }
     }
 
     static func listBlocking(_ layer: LayerFile, cancellation: CancellationFlag?) throws -> [ArchiveEntryInfo] {

@@ -3,6 +3,7 @@ import XfnArchive
 import XfnCore
 import XfnOCI
 import XfnStore
+import XfnYAML
 
 /// Reads the package.yaml of a pulled package: from `packages/<manifest>/` when it was read before,
 /// otherwise from the package's base layer, which it finds the way Crossplane does.
@@ -17,7 +18,10 @@ public struct PackageLoader: Sendable {
         if let cached = store.cachedPackageYAML(for: manifestDigest) {
             return try PackageContents(yaml: cached, source: "\(name) package.yaml")
         }
-        let data = try await readPackageYAML(manifest: manifest, name: name)
+        guard let data = try await readPackageYAML(manifest: manifest, name: name) else {
+            throw PackageError("\(name) is not a Crossplane package: no layer holds a package.yaml",
+                               hint: "build packages with `crossplane xpkg build`; the package.yaml must be at the root of a layer", exitCode: .failure)
+        }
         let contents = try PackageContents(yaml: data, source: "\(name) package.yaml")
         try await BlockingIO.run { [store] in try store.storePackageYAML(data, for: manifestDigest) }
         return contents
@@ -25,7 +29,7 @@ public struct PackageLoader: Sendable {
 
     /// The base layer: the one annotated `io.crossplane.xpkg: base`, else the one the config labels
     /// `io.crossplane.xpkg:<digest>: base`, else the top-most layer with a package.yaml at its root.
-    func readPackageYAML(manifest: Manifest, name: String) async throws -> Data {
+    func readPackageYAML(manifest: Manifest, name: String) async throws -> Data? {
         if let annotated = manifest.layers.first(where: { $0.annotations?[Descriptor.xpkgAnnotation] == "base" }) {
             return try await read(from: annotated, name: name, how: "annotated io.crossplane.xpkg: base")
         }
@@ -38,8 +42,36 @@ public struct PackageLoader: Sendable {
                 return Data(bytes)
             }
         }
-        throw PackageError("\(name) is not a Crossplane package: no layer holds a package.yaml",
-                           hint: "build packages with `crossplane xpkg build`; the package.yaml must be at the root of a layer", exitCode: .failure)
+        return nil
+    }
+
+    /// The objects an image offers as schemas: a package's package.yaml documents, or — for an image that
+    /// is not a package, such as Crossplane's own — every `crds/*.yaml` file in its layers, as crossplane
+    /// validate collects them.
+    public func schemaDocuments(manifestDigest: Digest, manifest: Manifest, name: String) async throws -> [YAMLDocument] {
+        if store.cachedPackageYAML(for: manifestDigest) != nil {
+            return try await contents(manifestDigest: manifestDigest, manifest: manifest, name: name).allDocuments
+        }
+        if let data = try await readPackageYAML(manifest: manifest, name: name) {
+            let contents = try PackageContents(yaml: data, source: "\(name) package.yaml")
+            try await BlockingIO.run { [store] in try store.storePackageYAML(data, for: manifestDigest) }
+            return contents.allDocuments
+        }
+        var files: [String: Data] = [:]
+        for layer in manifest.layers where MediaType.isLayer(layer.mediaType) {
+            let found = try await LayerContents.readFiles(from: layerFile(layer), maxBytes: 200 << 20) { path in
+                (path.hasPrefix("crds/") || path.contains("/crds/")) && (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
+            }
+            for file in found { files[file.path] = Data(file.contents) }
+        }
+        guard !files.isEmpty else {
+            throw PackageError("\(name) holds neither a package.yaml nor crds/*.yaml files, so it offers no schemas", exitCode: .failure)
+        }
+        var documents: [YAMLDocument] = []
+        for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+            documents += try YAMLReader.read(data, file: "\(name):/\(path)", options: YAMLReader.Options(allowDuplicateKeys: true))
+        }
+        return documents
     }
 
     private func read(from layer: Descriptor, name: String, how: String) async throws -> Data {

@@ -195,4 +195,37 @@ import XfnTestSupport
             #expect(result.stdoutText.contains("bucket.yaml:4:1: [x] schema validation error s3.example.org/v1beta1, Kind=Bucket, b : spec.region: Required value"), "\(result.stdoutText)")
         }
     }
+
+    @Test func crossplaneImageSuppliesCrossplanesOwnSchemas() async throws {
+        let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/crossplane-core-crds")
+        let compositionsCRD = try Data(contentsOf: shared.appendingPathComponent("apiextensions.crossplane.io_compositions.yaml"))
+        try await RegistryProcess.with { registry in
+            // Like Crossplane's image: CRD files under crds/, no package.yaml.
+            let layout = try TemporaryDirectory(prefix: "xfn-crossplane-image")
+            let builder = try OCIImageBuilder(layoutPath: layout.appending("oci"))
+            try builder.addImage(TestImage(layers: [.random(size: 512), .files([
+                TarFile(path: "crds/apiextensions.crossplane.io_compositions.yaml", contents: compositionsCRD),
+                TarFile(path: "usr/local/bin/crossplane", contents: Data("binary".utf8), mode: 0o755),
+            ])]), tag: "v2.1.0")
+            try await Skopeo.push(layout: builder.layoutPath, tag: "v2.1.0", to: registry, repository: "crossplane/crossplane", all: false)
+            let xfn = try XfnProcess()
+            let composition = try xfn.home.write("""
+                apiVersion: apiextensions.crossplane.io/v1
+                kind: Composition
+                metadata: {name: buckets}
+                spec:
+                  compositeTypeRef: {apiVersion: demo.xfn.dev/v1alpha1, kind: XBucket}
+                  mode: Pipeline
+                  pipeline:
+                    - step: patch
+                      functionRef: {name: function-patch-and-transform}
+                      colour: blue
+                """, to: "composition.yaml")
+            let result = try await xfn.run(["validate", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host,
+                                            "--crossplane-image", "\(registry.host)/crossplane/crossplane:v2.1.0", composition])
+            #expect(result.status == 1, "\(result.stderrText)")
+            #expect(result.stdoutText.contains("[x] schema validation error apiextensions.crossplane.io/v1, Kind=Composition, buckets : spec.pipeline[0].colour: Invalid value: \"colour\": unknown field: \"colour\""), "\(result.stdoutText)\(result.stderrText)")
+        }
+    }
 }

@@ -36,8 +36,7 @@ struct ValidatePackageProvider: PackageSchemaProvider {
         let parsed = try await PackageVersions.reference(joined: reference) { probe in try await registry.listTags(probe) }
         if store.record(for: parsed.description) == nil { announce(reference) }
         let result = try await Puller(registry: registry, store: store).pull(parsed, options: options)
-        let contents = try await PackageLoader(store: store).contents(
+        return try await PackageLoader(store: store).schemaDocuments(
             manifestDigest: result.manifestDigest, manifest: result.manifest, name: result.reference.description)
-        return contents.allDocuments
     }
 }
