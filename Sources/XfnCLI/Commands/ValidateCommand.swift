@@ -87,6 +87,9 @@ struct ValidateFlags: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The CEL cost budget for each resource's x-kubernetes-validations rules (crossplane's is 1000000).", valueName: "cost"))
     var celBudget: UInt64 = CELRuleEvaluator.defaultObjectBudget
+
+    @Flag(name: .long, help: "Do not evaluate x-kubernetes-validations (CEL) rules.")
+    var skipCel = false
 }
 
 /// What `xfn validate` and its crossplane-shaped aliases share: the run, its output, its exit status.
@@ -105,7 +108,7 @@ enum ValidateRunner {
             })
         let rules = CELRuleEvaluator(objectBudget: flags.celBudget)
         let options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
-                                            ruleEvaluator: rules, allowDuplicateKeys: mode == .crossplane)
+                                            ruleEvaluator: flags.skipCel ? nil : rules, allowDuplicateKeys: mode == .crossplane)
         let report = try await ValidationRun.run(schemaSources: sources, inputs: resources, options: options)
         if !global.quiet {
             for notice in report.notices { Terminal.standardError.write("xfn: warning: \(notice)\n") }
