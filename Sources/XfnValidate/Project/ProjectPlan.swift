@@ -57,8 +57,9 @@ public struct ProjectPlan: Sendable {
         var sources: [InputLocation] = []
         let named = try InputLocation.expand(config.schemaPaths.map(config.resolve), extensions: ProjectIndex.fileExtensions)
         for case .file(let path) in named where taken.insert(path).inserted {
-            // A named source inside the project that is unreadable stays out, unless it changed.
-            if let relative = config.relative(path), index.files[relative]?.unreadable == true { continue }
+            // Inside the project, only files that do supply schemas: an unchanged Composition next to
+            // its XRD is not read, and a broken file stays out unless it changed.
+            if let relative = config.relative(path), let file = index.files[relative], !file.isSchemaSource || file.unreadable { continue }
             sources.append(.file(display(path)))
         }
         if let file = config.functionsFile {
