@@ -33,7 +33,16 @@ struct ValidateCommand: AsyncParsableCommand {
             Compiled schemas are cached under CACHE/schemas, keyed by the SHA-256 of each source file (or \
             a package's digest), so a warm run reads no CRD YAML again.
 
-            Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema), else 0.
+            In a repository with an .xfn.yaml (found in the working directory or a parent; --config names \
+            one, --no-config ignores it), its schema sources and every CRD, XRD and package document of the \
+            repository are always loaded. With no arguments the whole repository is validated; with files \
+            (as pre-commit passes them), those files and what they affect: the resources of a changed CRD or \
+            XRD's kinds, the example XRs of a changed Composition. -v lists the files selected and why. \
+            -o junit writes JUnit XML (one testsuite per file) and the summary line on stderr. See \
+            docs/configuration.md.
+
+            Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema); 2 for \
+            a usage error or a bad .xfn.yaml; 3 for a registry or network failure; else 0.
             """)
 
     @OptionGroup var global: GlobalOptions
