@@ -97,3 +97,24 @@ import XfnCore
         return .file(workspace.path(path))
     }
 }
+
+@Suite struct ProjectIndexCacheTests {
+    @Test func descriptionsAreKeptByContentAndFollowEdits() async throws {
+        let workspace = try Workspace()
+        let config = try ProjectFixture.write(into: workspace)
+        // The cache sits inside the project, as a CI cache under the checkout does; it is not walked.
+        let cache = workspace.path("cache")
+        let cold = try await ProjectIndex.scan(config, cacheDirectory: cache)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: cache + "/schemas/project-v1")
+        #expect(stored.count == cold.files.count)
+        let warm = try await ProjectIndex.scan(config, cacheDirectory: cache)
+        #expect(warm.files == cold.files)
+        // Same contents under another name share an entry; an edit is a new entry.
+        try workspace.write("examples/copy.yaml", ProjectFixture.bucket())
+        try workspace.write("apis/queue/definition.yaml", ProjectFixture.xrd(group: "queue.example.org", kind: "XStream", plural: "xstreams"))
+        let edited = try await ProjectIndex.scan(config, cacheDirectory: cache)
+        #expect(edited.files["examples/copy.yaml"]?.uses == cold.files["examples/bucket.yaml"]?.uses)
+        #expect(edited.files["examples/copy.yaml"]?.path == "examples/copy.yaml")
+        #expect(edited.files["apis/queue/definition.yaml"]?.defines == [GroupKind(group: "queue.example.org", kind: "XStream")])
+    }
+}

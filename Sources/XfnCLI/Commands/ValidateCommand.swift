@@ -89,7 +89,8 @@ struct ValidateCommand: AsyncParsableCommand {
         if let project {
             if output == nil, let name = project.output, let configured = ValidationOutputFormat(rawValue: name) { format = configured }
             if project.offline { global.offline = true }
-            let plan = try await ProjectPlan.make(config: project, arguments: inputs, workingDirectory: workingDirectory)
+            let plan = try await ProjectPlan.make(config: project, arguments: inputs, workingDirectory: workingDirectory,
+                                                  cacheDirectory: flags.updateCache ? nil : global.cacheDirectory)
             if global.verbose { Self.describe(plan) }
             sources += plan.schemaSources
             packages = plan.packages

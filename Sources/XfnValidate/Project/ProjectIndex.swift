@@ -4,7 +4,7 @@ import XfnYAML
 
 /// A type named without its version: an XRD or CRD change affects every version it serves, and
 /// a Composition's `compositeTypeRef` is matched by group and kind.
-public struct GroupKind: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct GroupKind: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public let group: String
     public let kind: String
 
@@ -21,7 +21,7 @@ public struct GroupKind: Hashable, Sendable, Comparable, CustomStringConvertible
 }
 
 /// What one repository file holds, as far as deciding what a change affects needs to know.
-public struct ProjectFile: Sendable, Equatable {
+public struct ProjectFile: Sendable, Equatable, Codable {
     /// Relative to the project root.
     public var path: String
     /// Kinds whose schemas the file defines (CRDs; XRDs with their claims).
@@ -35,7 +35,7 @@ public struct ProjectFile: Sendable, Equatable {
     /// Whether it could not be read as YAML (such a file is validated only when it changed).
     public var unreadable = false
 
-    public struct Composition: Sendable, Equatable {
+    public struct Composition: Sendable, Equatable, Codable {
         public var name: String
         public var compositeType: GroupKind
         /// `functionRef.name` of each pipeline step.
@@ -54,15 +54,19 @@ public struct ProjectIndex: Sendable {
     /// Files of the tooling around a repository, never resources.
     static let toolingFiles: Set<String> = [ProjectConfig.fileName, ".pre-commit-config.yaml", ".pre-commit-hooks.yaml"]
 
-    /// Walks the project root and reads its files in parallel.
-    public static func scan(_ config: ProjectConfig) async throws -> ProjectIndex {
-        let paths = try await BlockingIO.run { try listFiles(config) }
+    /// Walks the project root and reads its files in parallel. With xfn's cache directory, what a file
+    /// holds is kept (under `CACHE/schemas/project-v1`) by the SHA-256 of its contents, so a warm run
+    /// hashes files instead of parsing them. A cache directory inside the project is not walked.
+    public static func scan(_ config: ProjectConfig, cacheDirectory: String? = nil) async throws -> ProjectIndex {
+        let skipped = cacheDirectory.flatMap(config.relative)
+        let paths = try await BlockingIO.run { try listFiles(config, skipping: skipped) }
+        let descriptions = cacheDirectory.map { DescriptionCache(directory: $0 + "/schemas/project-v1") }
         let files = await withTaskGroup(of: ProjectFile.self) { group in
             for path in paths {
                 group.addTask {
                     await withCheckedContinuation { continuation in
                         DispatchQueue.global(qos: .userInitiated).async {
-                            continuation.resume(returning: read(path, config: config))
+                            continuation.resume(returning: read(path, config: config, cache: descriptions))
                         }
                     }
                 }
@@ -85,7 +89,7 @@ public struct ProjectIndex: Sendable {
     }
 
     /// Relative paths of the project's files, sorted.
-    static func listFiles(_ config: ProjectConfig) throws -> [String] {
+    static func listFiles(_ config: ProjectConfig, skipping skipped: String? = nil) throws -> [String] {
         let manager = FileManager.default
         guard let walker = manager.enumerator(atPath: config.root) else {
             throw FileError(path: config.root, operation: "list", code: errno)
@@ -93,7 +97,7 @@ public struct ProjectIndex: Sendable {
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
-            if name == ".git" || config.isIgnored(relativePath: relative) {
+            if name == ".git" || relative == skipped || config.isIgnored(relativePath: relative) {
                 walker.skipDescendants()
                 continue
             }
@@ -112,11 +116,19 @@ public struct ProjectIndex: Sendable {
     }
 
     /// Reads one file; blocking.
-    static func read(_ relative: String, config: ProjectConfig) -> ProjectFile {
+    static func read(_ relative: String, config: ProjectConfig, cache: DescriptionCache?) -> ProjectFile {
         guard let data = FileManager.default.contents(atPath: config.root + "/" + relative) else {
             return ProjectFile(path: relative, unreadable: true)
         }
-        return describe(data, path: relative)
+        guard let cache else { return describe(data, path: relative) }
+        let key = SHA256Hasher.digest(data).hex
+        if var cached = cache.load(key) {
+            cached.path = relative
+            return cached
+        }
+        let file = describe(data, path: relative)
+        cache.store(file, key: key)
+        return file
     }
 
     /// What a file's contents define and use.
@@ -157,5 +169,26 @@ public struct ProjectIndex: Sendable {
             }
         }
         return file
+    }
+}
+
+/// Descriptions of file contents by digest. A description that cannot be stored or read back is
+/// computed again, so failures here cost time, never correctness.
+struct DescriptionCache: Sendable {
+    let directory: String
+
+    func load(_ key: String) -> ProjectFile? {
+        guard let data = FileManager.default.contents(atPath: "\(directory)/\(key).json") else { return nil }
+        // A corrupt entry is a miss: the file is parsed again and the entry rewritten.
+        return try? JSONDecoder().decode(ProjectFile.self, from: data)
+    }
+
+    func store(_ file: ProjectFile, key: String) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try JSONEncoder().encode(file).write(to: URL(fileURLWithPath: "\(directory)/\(key).json"), options: .atomic)
+        } catch {
+            // An unwritable cache leaves the next run to parse the file again.
+        }
     }
 }

@@ -16,8 +16,9 @@ public struct ProjectPlan: Sendable {
 
     /// Plans a run for `arguments` (files, directories, `-`; none means the whole project) as seen
     /// from `workingDirectory`, where paths in findings are written relative to.
-    public static func make(config: ProjectConfig, arguments: [String], workingDirectory: String) async throws -> ProjectPlan {
-        let index = try await ProjectIndex.scan(config)
+    public static func make(config: ProjectConfig, arguments: [String], workingDirectory: String,
+                            cacheDirectory: String? = nil) async throws -> ProjectPlan {
+        let index = try await ProjectIndex.scan(config, cacheDirectory: cacheDirectory)
         let cwd = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
         func absolute(_ path: String) -> String {
             URL(fileURLWithPath: path.hasPrefix("/") ? path : cwd + "/" + path).standardizedFileURL.path
