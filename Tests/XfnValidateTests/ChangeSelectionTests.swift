@@ -57,6 +57,7 @@ import XfnCore
         try workspace.write(".pre-commit-config.yaml", "repos: []\n")
         let plan = try await plan(["examples/chart.values.yaml", ".pre-commit-config.yaml"])
         #expect(plan.selection.files.isEmpty)
+        #expect(plan.passedOver == ["examples/chart.values.yaml", ".pre-commit-config.yaml"])
         #expect(plan.index.files["examples/chart.values.yaml"] == nil)
     }
 

@@ -37,6 +37,19 @@ import XfnCore
         #expect(config.resolve("apis/") == "/repo/apis")
     }
 
+    /// The documented example repository's configuration is itself valid and means what it says.
+    @Test func exampleRepositoryConfigurationLoads() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples").path
+        let config = try ProjectConfig.load(root + "/.xfn.yaml")
+        #expect(config.functionsFile == "functions.yaml")
+        #expect(config.runtimes["function-patch-and-transform"]?.kind == "Docker")
+        let plan = try await ProjectPlan.make(config: config, arguments: [root + "/apis/bucket/definition.yaml"], workingDirectory: root)
+        #expect(plan.selection.files == ["apis/bucket/definition.yaml", "examples/bucket.yaml"])
+        #expect(plan.renderPlan.jobs.map(\.composition) == ["xbuckets.aws.storage.example.org"])
+        #expect(plan.schemaSources.map(\.description).contains("functions.yaml"))
+    }
+
     @Test func emptyFileIsDefaults() throws {
         let config = try parse("# nothing yet\n")
         #expect(config.schemaPaths.isEmpty && !config.offline && config.output == nil)

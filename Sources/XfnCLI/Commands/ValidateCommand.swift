@@ -119,6 +119,7 @@ struct ValidateCommand: AsyncParsableCommand {
             out += "xfn: selected \(file) (\(plan.selection.reasons[file] ?? "changed"))\n"
         }
         for location in plan.outsideProject { out += "xfn: selected \(location) (outside the project)\n" }
+        for file in plan.passedOver { out += "xfn: passed over \(file) (ignored by the configuration, or a tooling file)\n" }
         for job in plan.renderPlan.jobs {
             out += "xfn: affected Composition \(job.composition) (\(job.compositionFile)) with example \(job.example); not rendered by validate\n"
         }

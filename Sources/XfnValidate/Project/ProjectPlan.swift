@@ -10,6 +10,8 @@ public struct ProjectPlan: Sendable {
     public var selection: ChangeSelection
     /// Files given that lie outside the project (or are standard input): validated as they are.
     public var outsideProject: [InputLocation]
+    /// Files given that are ignored by `.xfn.yaml` or belong to tooling (pre-commit, xfn itself).
+    public var passedOver: [String] = []
     public var index: ProjectIndex
 
     public var renderPlan: RenderPlan { RenderPlan(selection: selection, config: index.config) }
@@ -29,6 +31,7 @@ public struct ProjectPlan: Sendable {
         }
 
         var outside: [InputLocation] = []
+        var skipped: [String] = []
         let selection: ChangeSelection
         if arguments.isEmpty {
             selection = .all(index)
@@ -42,7 +45,10 @@ public struct ProjectPlan: Sendable {
                     continue
                 }
                 if absolute(path) == config.resolve(config.file) || relative == ProjectConfig.fileName { configChanged = true }
-                guard ProjectIndex.isCandidate(relative), !config.isIgnored(relativePath: relative) else { continue }
+                guard ProjectIndex.isCandidate(relative), !config.isIgnored(relativePath: relative) else {
+                    skipped.append(relative)
+                    continue
+                }
                 changed.append(relative)
             }
             selection = configChanged ? .all(index) : .select(changed: changed, index: index)
@@ -72,7 +78,7 @@ public struct ProjectPlan: Sendable {
             if taken.insert(path).inserted { sources.append(.file(display(path))) }
         }
         return ProjectPlan(schemaSources: sources, packages: config.schemaPackages, inputs: inputs + outside, selection: selection,
-                           outsideProject: outside, index: index)
+                           outsideProject: outside, passedOver: skipped, index: index)
     }
 }
 
