@@ -47,6 +47,24 @@ import XfnCore
         #expect(plan.selection.files == ["apis/bucket/composition.yaml", "crds/resources.yaml"])
     }
 
+    @Test func changingAFunctionDocumentSelectsTheCompositionsCallingIt() async throws {
+        try workspace.write("functions.yaml", """
+            apiVersion: pkg.crossplane.io/v1
+            kind: Function
+            metadata: {name: function-resources}
+            spec: {package: xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2}
+            ---
+            apiVersion: pkg.crossplane.io/v1
+            kind: Function
+            metadata: {name: function-unused}
+            spec: {package: xpkg.crossplane.io/crossplane-contrib/function-go-templating:v0.10.0}
+
+            """)
+        let plan = try await plan(["functions.yaml"])
+        #expect(plan.selection.files == ["apis/bucket/composition.yaml", "examples/bucket.yaml", "functions.yaml"])
+        #expect(plan.selection.reasons["apis/bucket/composition.yaml"] == "calls Function function-resources, which changed")
+    }
+
     @Test func changedExampleIsValidatedAloneButPlansItsCompositions() async throws {
         let plan = try await plan(["examples/bucket.yaml"])
         #expect(plan.selection.files == ["examples/bucket.yaml"])

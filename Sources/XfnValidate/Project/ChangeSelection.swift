@@ -1,8 +1,9 @@
 import Foundation
 
 /// Which files a change affects (design.md §6, for hooks that pass only the changed files):
-/// the changed files themselves; every file using a kind whose CRD or XRD changed; the example XRs
-/// of every Composition that changed or whose composite type changed. Compositions are part of the
+/// the changed files themselves; every file using a kind whose CRD or XRD changed; every
+/// Composition calling a Function whose document changed; the example XRs of every Composition that
+/// changed or whose composite type changed. Compositions are part of the
 /// answer on their own so rendering them (`renderPlan`) can be added without choosing again.
 public struct ChangeSelection: Sendable, Equatable {
     /// A Composition affected by the change, with the example XRs that exercise it.
@@ -36,11 +37,11 @@ public struct ChangeSelection: Sendable, Equatable {
 
         // Kinds whose schema changed: resources of those kinds (and pipeline inputs) are re-checked.
         var changedKinds: Set<GroupKind> = []
-        var changedFunctions = false
+        var changedFunctions: Set<String> = []
         for path in changed {
             guard let file = index.files[path] else { continue }
             changedKinds.formUnion(file.defines)
-            if path == index.config.functionsFile.flatMap({ index.config.relative(index.config.resolve($0)) }) { changedFunctions = true }
+            changedFunctions.formUnion(file.functions)
         }
         if !changedKinds.isEmpty {
             for (path, file) in index.files.sorted(by: { $0.key < $1.key }) where !changedSet.contains(path) {
@@ -50,12 +51,14 @@ public struct ChangeSelection: Sendable, Equatable {
             }
         }
 
-        // Compositions affected: changed themselves, their composite type changed, or (when the
-        // Functions file changed) every composition, since a function version may have moved.
+        // Compositions affected: changed themselves, their composite type changed, or a Function
+        // they call changed (its package, so its input CRD, may be another version now).
         var compositions: [AffectedComposition] = []
         for (path, file) in index.files.sorted(by: { $0.key < $1.key }) {
             for composition in file.compositions {
-                let affected = changedSet.contains(path) || changedKinds.contains(composition.compositeType) || changedFunctions
+                let calls = composition.functions.first(where: changedFunctions.contains)
+                if let calls, !changedSet.contains(path) { pick(path, "calls Function \(calls), which changed") }
+                let affected = changedSet.contains(path) || changedKinds.contains(composition.compositeType) || calls != nil
                 guard affected else { continue }
                 let examples = examples(of: composition, index: index)
                 for example in examples { pick(example, "an example of Composition \(composition.name)") }

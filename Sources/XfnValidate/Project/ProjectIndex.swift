@@ -32,6 +32,8 @@ public struct ProjectFile: Sendable, Equatable, Codable {
     public var compositions: [Composition] = []
     /// Whether it supplies schemas through packages or crossplane.yaml dependencies.
     public var namesPackages = false
+    /// `metadata.name` of its pkg.crossplane.io Function documents (what `functionRef.name` calls).
+    public var functions: Set<String> = []
     /// Whether it could not be read as YAML (such a file is validated only when it changed).
     public var unreadable = false
 
@@ -154,6 +156,7 @@ public struct ProjectIndex: Sendable {
                 }
             case .package, .configurationPackage, .configurationMeta:
                 file.namesPackages = true
+                if gvk.kind == "Function", let name = value["metadata"]?["name"]?.stringValue { file.functions.insert(name) }
             case .composition:
                 let reference = spec?["compositeTypeRef"]
                 let typeGVK = GroupVersionKind(apiVersion: reference?["apiVersion"]?.stringValue ?? "", kind: reference?["kind"]?.stringValue ?? "")
