@@ -183,10 +183,11 @@ private struct ConfigReader {
         return current
     }
 
-    func error(at path: FieldPath, _ message: String, hint: String?) -> ValidateError {
+    /// `message` about the value at `path`, led by its position; `named` puts the path first.
+    func error(at path: FieldPath, _ message: String, hint: String?, named: Bool = true) -> ValidateError {
         let position = document.positions.nearest(path)
         let place = position.map { "\(file):\($0.line):\($0.column)" } ?? file
-        let subject = path.isRoot ? "" : " \(path)"
+        let subject = path.isRoot || !named ? "" : " \(path)"
         return ValidateError("\(place):\(subject) \(message)", hint: hint, exitCode: .usage)
     }
 
@@ -199,7 +200,9 @@ private struct ConfigReader {
         guard case .object(let object) = value(at: path) else { throw typeError(at: path, expected: expected) }
         if let keys {
             for (key, _) in object where !keys.contains(key) {
-                throw error(at: path.child(key), "unknown key \"\(key)\"", hint: "known keys here: \(keys.joined(separator: ", "))")
+                let place = path.isRoot ? "" : " in \(path)"
+                throw error(at: path.child(key), "unknown key \"\(key)\"\(place)", hint: "known keys here: \(keys.joined(separator: ", "))",
+                            named: false)
             }
         }
         return object
