@@ -22,6 +22,8 @@ public enum ValidationRun {
         public var packageProvider: (any PackageSchemaProvider)?
         /// An image whose CRDs (Composition, XRD, …) are added as schema sources.
         public var crossplaneImage: String?
+        /// Package references whose schemas are used as if a document named them (`.xfn.yaml`'s schemas).
+        public var packages: [String] = []
         /// Evaluates `x-kubernetes-validations`; without one, rules are not checked.
         public var ruleEvaluator: (any RuleEvaluator)?
         /// Accept repeated keys, the last winning, as crossplane's loader does.
@@ -65,7 +67,7 @@ public enum ValidationRun {
         let supplying = files.filter { $0.isExtension || options.mode == .sorted }
         var catalog = SchemaCatalog()
         let plan = try await PackagePlan.resolve(
-            packages: supplying.flatMap(\.index.packages),
+            packages: supplying.flatMap(\.index.packages) + options.packages,
             configurationPackages: supplying.flatMap(\.index.configurationPackages),
             configurationMetas: supplying.flatMap { file in
                 file.index.configurationMetas.map { (name: $0["metadata"]?["name"]?.stringValue ?? file.location.description, meta: $0) }

@@ -33,7 +33,16 @@ struct ValidateCommand: AsyncParsableCommand {
             Compiled schemas are cached under CACHE/schemas, keyed by the SHA-256 of each source file (or \
             a package's digest), so a warm run reads no CRD YAML again.
 
-            Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema), else 0.
+            In a repository with an .xfn.yaml (found in the working directory or a parent; --config names \
+            one, --no-config ignores it), its schema sources and every CRD, XRD and package document of the \
+            repository are always loaded. With no arguments the whole repository is validated; with files \
+            (as pre-commit passes them), those files and what they affect: the resources of a changed CRD or \
+            XRD's kinds, the example XRs of a changed Composition. -v lists the files selected and why. \
+            -o junit writes JUnit XML (one testsuite per file) and the summary line on stderr. See \
+            docs/configuration.md.
+
+            Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema); 2 for \
+            a usage error or a bad .xfn.yaml; 3 for a registry or network failure; else 0.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -44,27 +53,77 @@ struct ValidateCommand: AsyncParsableCommand {
             help: ArgumentHelp("Schema sources only: files or directories whose CRDs, XRDs and packages are used but not validated (repeatable).", valueName: "path"))
     var extensions: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output format: text, json or github.")
-    var output: ValidationOutputFormat = .text
+    @Option(name: .shortAndLong, help: "Output format: text, json, github or junit (default: the configuration's output, else text).")
+    var output: ValidationOutputFormat?
 
     @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "file|dir|-"))
     var inputs: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Use this repository configuration instead of the nearest .xfn.yaml.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .long, help: "Ignore any .xfn.yaml.")
+    var noConfig = false
+
     mutating func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("name at least one file, directory or - to validate") }
         if inputs.contains("-") && extensions.contains("-") {
             throw ValidationError("cannot use standard input for both --extensions and resources")
         }
+        if config != nil && noConfig { throw ValidationError("cannot use --config and --no-config together") }
     }
 
     func run() async throws {
         let fileExtensions: Set<String> = ["yaml", "yml", "json"]
-        let sources = try InputLocation.expand(extensions, extensions: fileExtensions)
-        let resources = try InputLocation.expand(inputs, extensions: fileExtensions)
-        let renderer = ValidationRenderer(format: output, skipSuccessResults: flags.skipSuccessResults, positions: true,
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        var project: ProjectConfig?
+        if let config {
+            project = try ProjectConfig.load(config)
+        } else if !noConfig {
+            project = try ProjectConfig.discover(from: workingDirectory)
+        }
+        var sources = try InputLocation.expand(extensions, extensions: fileExtensions)
+        var global = global
+        var packages: [String] = []
+        let resources: [InputLocation]
+        var format = output ?? .text
+        if let project {
+            if output == nil, let name = project.output, let configured = ValidationOutputFormat(rawValue: name) { format = configured }
+            if project.offline { global.offline = true }
+            let plan = try await ProjectPlan.make(config: project, arguments: inputs, workingDirectory: workingDirectory,
+                                                  cacheDirectory: flags.updateCache ? nil : global.cacheDirectory)
+            if global.verbose { Self.describe(plan) }
+            sources += plan.schemaSources
+            packages = plan.packages
+            resources = plan.inputs
+            // The seam for rendering: plan.renderPlan lists each affected Composition with its example
+            // XRs; once render is available, its results are validated with the rest.
+        } else {
+            guard !inputs.isEmpty else {
+                throw ValidateError("name at least one file, directory or - to validate", hint: "or run xfn validate in a repository with an \(ProjectConfig.fileName)",
+                                    exitCode: .usage)
+            }
+            resources = try InputLocation.expand(inputs, extensions: fileExtensions)
+        }
+        let renderer = ValidationRenderer(format: format, skipSuccessResults: flags.skipSuccessResults, positions: true,
                                           errorOnMissingSchemas: flags.errorOnMissingSchemas)
         try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: resources, mode: .sorted,
-                                     renderer: renderer, announceDownloads: false)
+                                     renderer: renderer, announceDownloads: false, packages: packages)
+    }
+
+    /// What --verbose shows of a project run: the configuration, each file chosen and why, and the
+    /// compositions a render step would run.
+    static func describe(_ plan: ProjectPlan) {
+        let config = plan.index.config
+        var out = "xfn: configuration \(config.file); \(plan.index.files.count) project files, \(plan.selection.files.count) selected\n"
+        for file in plan.selection.files {
+            out += "xfn: selected \(file) (\(plan.selection.reasons[file] ?? "changed"))\n"
+        }
+        for location in plan.outsideProject { out += "xfn: selected \(location) (outside the project)\n" }
+        for file in plan.passedOver { out += "xfn: passed over \(file) (ignored by the configuration, or a tooling file)\n" }
+        for job in plan.renderPlan.jobs {
+            out += "xfn: affected Composition \(job.composition) (\(job.compositionFile)) with example \(job.example); not rendered by validate\n"
+        }
+        Terminal.standardError.write(out)
     }
 }
 
@@ -95,7 +154,7 @@ struct ValidateFlags: ParsableArguments {
 /// What `xfn validate` and its crossplane-shaped aliases share: the run, its output, its exit status.
 enum ValidateRunner {
     static func run(global: GlobalOptions, credentials: CredentialOptions, flags: ValidateFlags, sources: [InputLocation], resources: [InputLocation],
-                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool) async throws {
+                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool, packages: [String] = []) async throws {
         let cache = SchemaCache(cacheDirectory: global.cacheDirectory, ignoresStoredEntries: flags.updateCache)
         if flags.cleanCache { try cache.clean() }
         let context = try CommandContext(global: global, credentials: credentials)
@@ -107,8 +166,9 @@ enum ValidateRunner {
                 if announceDownloads { Terminal.standardOutput.write("schemas does not exist, downloading:  \(reference)\n") }
             })
         let rules = CELRuleEvaluator(objectBudget: flags.celBudget)
-        let options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
+        var options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
                                             ruleEvaluator: flags.skipCel ? nil : rules, allowDuplicateKeys: mode == .crossplane)
+        options.packages = packages
         let report = try await ValidationRun.run(schemaSources: sources, inputs: resources, options: options)
         if !global.quiet {
             for notice in report.notices { Terminal.standardError.write("xfn: warning: \(notice)\n") }
@@ -122,6 +182,10 @@ enum ValidateRunner {
                 + "\(statistics.cachedPackages) packages from the schema cache; compiled \(statistics.compiledSchemas) schemas\n")
         }
         Terminal.standardOutput.write(renderer.render(report))
+        // JUnit XML fills standard output, so the run's summary line goes beside it.
+        if renderer.format == .junit && !global.quiet {
+            Terminal.standardError.write(ValidationRenderer.summaryLine(report.summary) + "\n")
+        }
         let summary = report.summary
         if summary.invalid > 0 {
             throw ValidateError("cannot validate resources: could not validate all resources", exitCode: .findings)

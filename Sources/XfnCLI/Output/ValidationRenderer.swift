@@ -4,11 +4,11 @@ import XfnValidate
 import XfnYAML
 
 enum ValidationOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, github
+    case text, json, github, junit
 }
 
 /// Writes a validation report as crossplane's text lines (optionally led by `file:line:col: `),
-/// as crossplane/cli's JSON with positions added, or as GitHub Actions annotations.
+/// as crossplane/cli's JSON with positions added, as GitHub Actions annotations, or as JUnit XML.
 struct ValidationRenderer {
     var format: ValidationOutputFormat
     var skipSuccessResults = false
@@ -21,6 +21,7 @@ struct ValidationRenderer {
         case .text: text(report)
         case .json: PrettyJSON.render(json(report)) + "\n"
         case .github: github(report)
+        case .junit: ValidationJUnit.render(report, errorOnMissingSchemas: errorOnMissingSchemas)
         }
     }
 
