@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "XfnPackageTests", dependencies: ["XfnPackage", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
         .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),
-        .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML", "XfnCEL"], swiftSettings: strict),
+        .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML", "XfnCEL", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnValidateTests", dependencies: ["XfnValidate", "XfnSchema", "XfnYAML", "XfnCore", "XfnTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "XfnIntegrationTests",

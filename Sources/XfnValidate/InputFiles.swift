@@ -1,4 +1,5 @@
 import Foundation
+import XfnYAML
 import XfnCore
 
 /// Where documents come from: a file, or standard input (`-`).
@@ -66,20 +67,7 @@ public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
         case .standardInput:
             return try standardInput()
         case .file(let path):
-            let descriptor = open(path, O_RDONLY)
-            guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
-            defer { close(descriptor) }
-            var data = Data()
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw FileError(path: path, operation: "read", code: errno)
-                }
-                if count == 0 { return data }
-                data.append(contentsOf: buffer[0..<count])
-            }
+            return try YAMLReader.readFile(atPath: path)
         }
     }
 }

@@ -50,8 +50,8 @@ public enum YAMLReader {
         }
     }
 
-    /// The whole file, or a `FileError` carrying the system's reason.
-    static func readFile(atPath path: String) throws -> Data {
+    /// The whole file, or a `FileError` carrying the system's reason. Blocking.
+    public static func readFile(atPath path: String) throws -> Data {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
         defer { close(descriptor) }

@@ -197,8 +197,7 @@ import XfnTestSupport
     }
 
     @Test func crossplaneImageSuppliesCrossplanesOwnSchemas() async throws {
-        let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/crossplane-core-crds")
+        let shared = try SharedData.directory("corpus/crossplane-core-crds")
         let compositionsCRD = try Data(contentsOf: shared.appendingPathComponent("apiextensions.crossplane.io_compositions.yaml"))
         try await RegistryProcess.with { registry in
             // Like Crossplane's image: CRD files under crds/, no package.yaml.

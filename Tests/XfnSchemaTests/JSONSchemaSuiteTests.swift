@@ -1,3 +1,4 @@
+import XfnTestSupport
 import Foundation
 import Testing
 import XfnCore
