@@ -14,7 +14,8 @@ public struct XfnCommand: AsyncParsableCommand {
             Exit status: 0 ok, 1 findings, 2 usage error, 3 registry/auth/network failure, 4 function failure.
             """,
         version: "0.1.0",
-        subcommands: [PullCommand.self, InspectCommand.self, CacheCommand.self, AuthCommand.self, DebugCommand.self])
+        subcommands: [PullCommand.self, InspectCommand.self, RenderCommand.self, CompositionCommand.self, CacheCommand.self,
+                      AuthCommand.self, DebugCommand.self])
 
     public init() {}
 

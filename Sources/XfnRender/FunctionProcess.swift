@@ -9,6 +9,8 @@ final class FunctionProcess: Sendable {
     let port: Int
     private let process: Process
     private let stderrTail = StderrTail()
+    /// Released when the process is gone, ending the thread that launched it.
+    private let launcher = DispatchSemaphore(value: 0)
     private static let tailLimit = 4096
 
     init(function: String, executable: String, arguments: [String], port: Int, forwardStderr: Bool,
@@ -43,8 +45,10 @@ final class FunctionProcess: Sendable {
                 FileHandle.standardError.write(Data(lines.joined().utf8))
             }
         }
-        try Self.launchWithEmptySignalMask(process)
+        try Self.launchWithEmptySignalMask(process, parked: launcher)
     }
+
+    deinit { launcher.signal() }
 
     var isRunning: Bool { process.isRunning }
 
@@ -74,20 +78,25 @@ final class FunctionProcess: Sendable {
                           hint: "a function must serve gRPC on the address given with --address when started with --insecure")
     }
 
-    /// SIGTERM, then SIGKILL if it is still there after the grace period.
+    /// SIGTERM, then SIGKILL if it is still there after the grace period. Bounded: it never waits
+    /// more than the grace period and two seconds.
     func stop(grace: Duration = .seconds(5)) async {
+        defer { launcher.signal() }
         guard process.isRunning else { return }
         process.terminate()
+        if await exits(within: grace) { return }
+        kill(process.processIdentifier, SIGKILL)
+        _ = await exits(within: .seconds(2))
+    }
+
+    private func exits(within limit: Duration) async -> Bool {
         let clock = ContinuousClock()
-        let deadline = clock.now + grace
+        let deadline = clock.now + limit
         while process.isRunning, clock.now < deadline {
-            // Stopping also runs when the render was cancelled; then go straight to SIGKILL.
-            do { try await Task.sleep(for: .milliseconds(20)) } catch { break }
+            // Stopping also runs when the render was cancelled; then stop waiting and escalate.
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return !process.isRunning }
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        let process = self.process
-        // waitUntilExit cannot fail; the dispatch hop only keeps it off the concurrency pool.
-        _ = try? await BlockingIO.run { process.waitUntilExit() }
+        return !process.isRunning
     }
 
     static func describe(_ duration: Duration) -> String {
@@ -97,8 +106,10 @@ final class FunctionProcess: Sendable {
 
     /// Foundation starts children with the calling thread's signal mask, and the concurrency pool's
     /// threads block SIGTERM; a child started from one could not be stopped. So launch from a fresh
-    /// thread whose mask is empty.
-    private static func launchWithEmptySignalMask(_ process: Process) throws {
+    /// thread whose mask is empty. That thread then stays until the process is stopped: the kernel
+    /// ties bubblewrap's --die-with-parent to the thread that started it, so a launching thread that
+    /// ended early would either kill the sandbox at once or leave it behind when xfn exits.
+    private static func launchWithEmptySignalMask(_ process: Process, parked: DispatchSemaphore) throws {
         let outcome = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
         let box = UncheckedProcess(process)
@@ -106,8 +117,13 @@ final class FunctionProcess: Sendable {
             var empty = sigset_t()
             sigemptyset(&empty)
             pthread_sigmask(SIG_SETMASK, &empty, nil)
-            do { try box.process.run() } catch { outcome.withLock { $0 = error } }
+            var failed = false
+            do { try box.process.run() } catch {
+                outcome.withLock { $0 = error }
+                failed = true
+            }
             done.signal()
+            if !failed { parked.wait() }
         }
         thread.start()
         done.wait()

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import XfnCore
+@testable import XfnRender
+import XfnTestSupport
+
+/// `xfn render` end to end: the real binary, real functions (Python SDK peers through the
+/// development runtime; a sandboxed static binary from a registry through the process runtime).
+@Suite(.serialized) struct RenderTests {
+    @Test func developmentRuntimeMatchesTheExpectedStream() async throws {
+        let (peer, port) = try await RenderFixtures.startPeer("compose.py")
+        defer { Task { await peer.stop() } }
+        let xfn = try XfnProcess()
+        let functions = try xfn.home.write(RenderFixtures.functionsYAML([(
+            "function-compose",
+            ["render.crossplane.io/runtime": "Development", "render.crossplane.io/runtime-development-target": "127.0.0.1:\(port)"],
+            "xpkg.example.org/test/function-compose:v1")]), to: "functions.yaml")
+        let result = try await xfn.run([
+            "render", "-r", "-o", RenderFixtures.caseFile("compose", "observed.yaml"),
+            RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions,
+        ])
+        #expect(result.status == 0, "\(result.stderrText)")
+        let expected = try String(contentsOfFile: RenderFixtures.caseFile("compose", "expected.yaml"), encoding: .utf8)
+        #expect(result.stdoutText == expected)
+
+        // The newer CLI's name for the same command, with -a forcing the runtime as crossplane's flag does.
+        let plain = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], "xpkg.example.org/test/function-compose:v1")]),
+                                       to: "plain.yaml")
+        let alias = try await xfn.run([
+            "composition", "render", "-r", "-o", RenderFixtures.caseFile("compose", "observed.yaml"),
+            "-a", "render.crossplane.io/runtime=Development", "-a", "render.crossplane.io/runtime-development-target=127.0.0.1:\(port)",
+            RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), plain,
+        ])
+        #expect(alias.status == 0, "\(alias.stderrText)")
+        #expect(alias.stdoutText == expected)
+        await peer.stop()
+    }
+
+    @Test func fatalResultExitsFourWithNothingOnStdout() async throws {
+        let (compose, composePort) = try await RenderFixtures.startPeer("compose.py")
+        let (fatal, fatalPort) = try await RenderFixtures.startPeer("fatal.py")
+        let xfn = try XfnProcess()
+        let functions = try xfn.home.write(RenderFixtures.functionsYAML([
+            ("function-compose", ["render.crossplane.io/runtime-development-target": "127.0.0.1:\(composePort)"], "x.example/f:v1"),
+            ("function-fatal", ["render.crossplane.io/runtime-development-target": "127.0.0.1:\(fatalPort)"], "x.example/g:v1"),
+        ]), to: "functions.yaml")
+        let result = try await xfn.run([
+            "render", "--runtime", "development",
+            RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("fatal", "composition.yaml"), functions,
+        ])
+        await compose.stop()
+        await fatal.stop()
+        #expect(result.status == 4)
+        #expect(result.stdoutText.isEmpty)
+        #expect(result.stderrText.contains("xfn: error: pipeline step \"check-size\" returned a fatal result: spec.size must be small, medium or large"))
+    }
+
+    @Test func processRuntimeRunsASandboxedImageFromARegistry() async throws {
+        let (peer, port) = try await RenderFixtures.startPeer("compose.py")
+        defer { Task { await peer.stop() } }
+        try await RegistryProcess.with { registry in
+            try await RenderFixtures.pushRelayImage(to: registry, repository: "test/function-relay", env: ["UPSTREAM=127.0.0.1:\(port)"])
+            let xfn = try XfnProcess()
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([
+                ("function-compose", [:], "\(registry.host)/test/function-relay:v1"),
+            ]), to: "functions.yaml")
+            let result = try await xfn.run([
+                "render", "--verbose", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host, "-r",
+                "-o", RenderFixtures.caseFile("compose", "observed.yaml"),
+                RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions,
+            ])
+            #expect(result.status == 0, "\(result.stderrText)")
+            let expected = try String(contentsOfFile: RenderFixtures.caseFile("compose", "expected.yaml"), encoding: .utf8)
+            #expect(result.stdoutText == expected)
+            // The relay reports its write attempts: the read-only root refuses, its own /tmp accepts.
+            #expect(result.stderrText.contains("xfn: function function-compose: write /outside-tmp: Read-only file system"))
+            #expect(result.stderrText.contains("xfn: function function-compose: write /tmp/inside-tmp: ok"))
+            let rootfs = try FileManager.default.subpathsOfDirectory(atPath: xfn.cacheDirectory).filter { $0.hasSuffix("outside-tmp") || $0.hasSuffix("inside-tmp") }
+            #expect(rootfs.isEmpty)
+        }
+        await peer.stop()
+    }
+
+    @Test func functionThatNeverListensTimesOut() async throws {
+        try await RegistryProcess.with { registry in
+            try await RenderFixtures.pushRelayImage(to: registry, repository: "test/function-silent", env: ["NEVER_LISTEN=1"])
+            let xfn = try XfnProcess()
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([
+                ("function-compose", [:], "\(registry.host)/test/function-silent:v1"),
+            ]), to: "functions.yaml")
+            let clock = ContinuousClock()
+            let started = clock.now
+            let result = try await xfn.run([
+                "render", "--timeout", "2s", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host,
+                RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions,
+            ], timeout: .seconds(40))
+            #expect(result.status == 4)
+            #expect(result.stderrText.contains("function \"function-compose\" did not listen on 127.0.0.1:"))
+            #expect(result.stderrText.contains("within 2s"))
+            #expect(result.stderrText.contains("not listening"))
+            #expect(clock.now - started < .seconds(30))
+        }
+    }
+
+    @Test func badTimeoutIsAUsageError() async throws {
+        let xfn = try XfnProcess()
+        let result = try await xfn.run(["render", "--timeout", "soon", "xr.yaml", "comp.yaml", "fns.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderrText.contains("--timeout takes a duration"))
+    }
+}
