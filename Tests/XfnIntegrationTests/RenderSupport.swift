@@ -40,6 +40,19 @@ enum RenderFixtures {
         return (process, port)
     }
 
+    /// Live processes whose command line contains `text` (a test's own temporary path), zombies excluded.
+    static func processes(mentioning text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  !cmdline.isEmpty,
+                  String(decoding: cmdline, as: UTF8.self).contains(text)
+            else { return nil }
+            return pid
+        }
+    }
+
     static func functionsYAML(_ entries: [(name: String, annotations: [String: String], package: String)]) -> String {
         entries.map { entry in
             var text = "apiVersion: pkg.crossplane.io/v1\nkind: Function\nmetadata:\n  name: \(entry.name)\n"

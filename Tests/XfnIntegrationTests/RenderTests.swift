@@ -102,6 +102,36 @@ import XfnTestSupport
         }
     }
 
+    @Test func stoppingXfnStopsItsSandboxedFunctions() async throws {
+        try await RegistryProcess.with { registry in
+            try await RenderFixtures.pushRelayImage(to: registry, repository: "test/function-waiting", env: ["NEVER_LISTEN=1"])
+            let xfn = try XfnProcess()
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([
+                ("function-compose", [:], "\(registry.host)/test/function-waiting:v1"),
+            ]), to: "functions.yaml")
+            let environment = ProcessInfo.processInfo.environment.merging(xfn.environment) { $1 }
+            let render = try FunctionProcess(
+                function: "xfn", executable: XfnProcess.binary,
+                arguments: ["render", "--verbose", "--timeout", "60s", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host,
+                            RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions],
+                port: 0, forwardStderr: false, environment: environment, workingDirectory: nil)
+            // Wait until the function runs inside its sandbox, then end xfn as Ctrl-C or a CI timeout would.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            while !render.recentStderr.contains("not listening"), clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(render.recentStderr.contains("xfn: function function-compose: not listening"))
+            #expect(!RenderFixtures.processes(mentioning: xfn.cacheDirectory).isEmpty)
+            await render.stop()
+            let gone = clock.now + .seconds(10)
+            while !RenderFixtures.processes(mentioning: xfn.cacheDirectory).isEmpty, clock.now < gone {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(RenderFixtures.processes(mentioning: xfn.cacheDirectory).isEmpty)
+        }
+    }
+
     @Test func badTimeoutIsAUsageError() async throws {
         let xfn = try XfnProcess()
         let result = try await xfn.run(["render", "--timeout", "soon", "xr.yaml", "comp.yaml", "fns.yaml"])
