@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "XfnCLI",
                 dependencies: [
                     "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnArchive", "XfnPackage",
-                    "XfnRender",
+                    "XfnRender", "XfnSchema",
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: strict),

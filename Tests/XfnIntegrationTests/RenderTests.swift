@@ -36,6 +36,56 @@ import XfnTestSupport
         await peer.stop()
     }
 
+    @Test func xrdDefaultsReachTheXR() async throws {
+        let (peer, port) = try await RenderFixtures.startPeer("compose.py")
+        let xfn = try XfnProcess()
+        let functions = try xfn.home.write(RenderFixtures.functionsYAML([(
+            "function-compose", ["render.crossplane.io/runtime-development-target": "127.0.0.1:\(port)"], "x.example/f:v1")]),
+            to: "functions.yaml")
+        let xrd = try xfn.home.write("""
+            apiVersion: apiextensions.crossplane.io/v1
+            kind: CompositeResourceDefinition
+            metadata:
+              name: xdatabases.example.org
+            spec:
+              group: example.org
+              names:
+                kind: XDatabase
+                plural: xdatabases
+              versions:
+              - name: v1
+                served: true
+                referenceable: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          region:
+                            type: string
+                          size:
+                            type: string
+                            default: small
+            """, to: "xrd.yaml")
+        let result = try await xfn.run([
+            "render", "--runtime", "development", "-x", "--xrd", xrd,
+            RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions,
+        ])
+        await peer.stop()
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stdoutText.contains("""
+            spec:
+              compositionSelector:
+                matchLabels:
+                  provider: aws
+              region: eu-west-1
+              size: small
+            status:
+            """))
+    }
+
     @Test func fatalResultExitsFourWithNothingOnStdout() async throws {
         let (compose, composePort) = try await RenderFixtures.startPeer("compose.py")
         let (fatal, fatalPort) = try await RenderFixtures.startPeer("fatal.py")

@@ -4,6 +4,7 @@ import XfnOCI
 import XfnPackage
 import XfnRegistry
 import XfnRender
+import XfnSchema
 import XfnStore
 
 /// The work behind `xfn render` and `xfn composition render`.
@@ -14,11 +15,10 @@ struct RenderRun {
 
     func run() async throws {
         let timeout = try RenderOptionsGroup.parseDuration(options.timeout)
-        if options.xrd != nil {
-            throw RenderError(.input, "--xrd is not supported yet: xfn cannot apply XRD defaults to the XR",
-                              hint: "write the defaulted fields into the XR file, or validate it with xfn validate")
+        var inputs = try await loadInputs()
+        if let xrd = options.xrd {
+            inputs.compositeResource = try await XRDDefaults.apply(xrdPath: xrd, to: inputs.compositeResource)
         }
-        let inputs = try await loadInputs()
         let renderOptions = RenderOptions(includeFunctionResults: options.includeFunctionResults,
                                           includeContext: options.includeContext, includeFullXR: options.includeFullXr)
         try Renderer.check(inputs)
@@ -72,6 +72,30 @@ struct RenderRun {
         metadata["annotations"] = .object(existing)
         object["metadata"] = .object(metadata)
         return .object(object)
+    }
+}
+
+/// `--xrd`: the defaults of the XRD's schema for the XR's version, applied to the XR before
+/// rendering. Only the XRD's own schema is used; fields Crossplane adds when it turns an XRD into a
+/// CRD (composition selection and update policy) get no defaults here. Nothing is validated.
+enum XRDDefaults {
+    static func apply(xrdPath: String, to xr: Value) async throws -> Value {
+        let xrd = try await RenderInputLoader.single(xrdPath, what: "composite resource definition")
+        guard xrd["kind"]?.stringValue == "CompositeResourceDefinition" else {
+            throw RenderError(.input, "\(xrdPath): not a CompositeResourceDefinition")
+        }
+        let group = xrd.value(at: ["spec", "group"])?.stringValue ?? ""
+        let kind = xrd.value(at: ["spec", "names", "kind"])?.stringValue ?? ""
+        let apiVersion = xr["apiVersion"]?.stringValue ?? ""
+        guard xr["kind"]?.stringValue == kind, apiVersion.hasPrefix(group + "/") else {
+            throw RenderError(.input, "\(xrdPath): the XRD defines \(group) \(kind), not the XR's \(apiVersion) \(xr["kind"]?.stringValue ?? "")")
+        }
+        let version = String(apiVersion.dropFirst(group.count + 1))
+        let entry = xrd.value(at: ["spec", "versions"])?.arrayValue?.first { $0["name"]?.stringValue == version }
+        guard let schema = entry?.value(at: ["schema", "openAPIV3Schema"]) else {
+            throw RenderError(.input, "\(xrdPath): the XRD has no schema for version \(version)")
+        }
+        return try CompiledSchema(openAPIV3Schema: schema, subject: "\(xrdPath) version \(version)").applyingDefaults(to: xr)
     }
 }
 
