@@ -13,6 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from the system, found with pkg-config.
@@ -41,11 +45,23 @@ let package = Package(
         .target(name: "XfnSchema", dependencies: ["XfnCore", "XfnYAML", "XfnCEL"], swiftSettings: strict),
         .target(name: "XfnValidate", dependencies: ["XfnCore", "XfnYAML", "XfnSchema"], swiftSettings: strict),
 
+        // Composition functions: gRPC enters the package here and nowhere else.
+        .target(name: "XfnFunctions",
+                dependencies: [
+                    "XfnCore",
+                    .product(name: "GRPCCore", package: "grpc-swift-2"),
+                    .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                    .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                    .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                ],
+                swiftSettings: strict),
+        .target(name: "XfnRender", dependencies: ["XfnCore", "XfnYAML", "XfnFunctions"], swiftSettings: strict),
+
         // Command line.
         .target(name: "XfnCLI",
                 dependencies: [
                     "XfnCore", "XfnOCI", "XfnHTTP", "XfnAuth", "XfnRegistry", "XfnStore", "XfnArchive", "XfnPackage",
-                    "XfnYAML", "XfnSchema", "XfnValidate",
+                    "XfnYAML", "XfnSchema", "XfnValidate", "XfnRender",
                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 ],
                 swiftSettings: strict),
@@ -72,8 +88,13 @@ let package = Package(
         .testTarget(name: "XfnSchemaTests", dependencies: ["XfnSchema", "XfnYAML", "XfnCEL", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnValidateTests", dependencies: ["XfnValidate", "XfnSchema", "XfnYAML", "XfnCore", "XfnTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "XfnFunctionsTests", dependencies: ["XfnFunctions", "XfnCore"], swiftSettings: strict),
+        .testTarget(name: "XfnRenderTests",
+                    dependencies: ["XfnRender", "XfnFunctions", "XfnYAML", "XfnTestSupport"],
+                    resources: [.copy("Functions"), .copy("Cases")],
+                    swiftSettings: strict),
         .testTarget(name: "XfnIntegrationTests",
-                    dependencies: ["XfnCLI", "XfnPackage", "XfnRegistry", "XfnStore", "XfnTestSupport"],
+                    dependencies: ["XfnCLI", "XfnPackage", "XfnRegistry", "XfnStore", "XfnRender", "XfnTestSupport"],
                     swiftSettings: strict),
     ]
 )

@@ -14,8 +14,9 @@ public struct XfnCommand: AsyncParsableCommand {
             Exit status: 0 ok, 1 findings, 2 usage error, 3 registry/auth/network failure, 4 function failure.
             """,
         version: "0.1.0",
-        subcommands: [PullCommand.self, ValidateCommand.self, InspectCommand.self, CacheCommand.self, AuthCommand.self,
-                      LoginCommand.self, LogoutCommand.self, BetaCommand.self, ResourceCommand.self, DebugCommand.self])
+        subcommands: [PullCommand.self, ValidateCommand.self, RenderCommand.self, CompositionCommand.self, InspectCommand.self,
+                      CacheCommand.self, AuthCommand.self, LoginCommand.self, LogoutCommand.self, BetaCommand.self,
+                      ResourceCommand.self, DebugCommand.self])
 
     public init() {}
 

@@ -1,0 +1,20 @@
+/// Short names for the v1 protocol messages; v1 is what xfn builds and reads. v1beta1 appears only
+/// inside `FunctionClient`, for functions built before v1 existed.
+public typealias RunFunctionRequest = Apiextensions_Fn_Proto_V1_RunFunctionRequest
+public typealias RunFunctionResponse = Apiextensions_Fn_Proto_V1_RunFunctionResponse
+public typealias FunctionState = Apiextensions_Fn_Proto_V1_State
+public typealias FunctionResource = Apiextensions_Fn_Proto_V1_Resource
+public typealias FunctionResources = Apiextensions_Fn_Proto_V1_Resources
+public typealias FunctionResult = Apiextensions_Fn_Proto_V1_Result
+public typealias FunctionCondition = Apiextensions_Fn_Proto_V1_Condition
+public typealias FunctionRequirements = Apiextensions_Fn_Proto_V1_Requirements
+public typealias FunctionResourceSelector = Apiextensions_Fn_Proto_V1_ResourceSelector
+public typealias FunctionSchema = Apiextensions_Fn_Proto_V1_Schema
+public typealias FunctionCredentials = Apiextensions_Fn_Proto_V1_Credentials
+public typealias FunctionCredentialData = Apiextensions_Fn_Proto_V1_CredentialData
+public typealias FunctionCapability = Apiextensions_Fn_Proto_V1_Capability
+public typealias FunctionReady = Apiextensions_Fn_Proto_V1_Ready
+public typealias FunctionSeverity = Apiextensions_Fn_Proto_V1_Severity
+public typealias FunctionConditionStatus = Apiextensions_Fn_Proto_V1_Status
+public typealias FunctionRunnerV1 = Apiextensions_Fn_Proto_V1_FunctionRunnerService
+public typealias FunctionRunnerV1Beta1 = Apiextensions_Fn_Proto_V1beta1_FunctionRunnerService
