@@ -4,6 +4,7 @@ import XfnAuth
 import XfnCore
 import XfnHTTP
 import XfnOCI
+import XfnPackage
 import XfnRegistry
 import XfnTestSupport
 
@@ -37,6 +38,37 @@ import XfnTestSupport
             let listed = try await registryClient.listTags(reference, pageSize: 2)
             #expect(listed == tags)
             #expect(stub.requests.count == 3)
+        }
+    }
+
+    @Test func constraintsResolveAgainstPaginatedTagsWithPrereleases() async throws {
+        let tags = ["v0.9.0", "v1.0.0", "v1.2.0", "v1.3.0-rc.1", "latest", "v2.0.0", "v1.2.1"]
+        try await StubServer.with(respond: { request in
+            let items = Dictionary(request.queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            let start = items["last"].flatMap { last in tags.firstIndex(of: last).map { $0 + 1 } } ?? 0
+            let page = Array(tags[start..<min(start + 2, tags.count)])
+            var headers = [HTTPHeader(name: "Content-Type", value: "application/json")]
+            if start + 2 < tags.count, let last = page.last {
+                headers.append(HTTPHeader(name: "Link", value: "</v2/lab/p/tags/list?n=2&last=\(last)>; rel=\"next\""))
+            }
+            return HTTPResponse(status: 200, headers: headers, body: Array(ValueJSON.serialize(["tags": .array(page.map { .string($0) })]).utf8))
+        }) { stub in
+            let registryClient = client(plainHTTP: [stub.host])
+            func resolve(_ version: String) async throws -> String {
+                try await PackageVersions.reference(joined: "\(stub.host)/lab/p:\(version)") { probe in
+                    try await registryClient.listTags(probe, pageSize: 2)
+                }.tag ?? ""
+            }
+            let range = try await resolve(">=v1.0.0, <v2.0.0")
+            #expect(range == "v1.2.1")
+            // Masterminds applies the prerelease rule per comparison: the range itself must name a prerelease.
+            let prerelease = try await resolve("~v1.3.0-0")
+            #expect(prerelease == "v1.3.0-rc.1")
+            let caret = try await resolve("^0.9")
+            #expect(caret == "v0.9.0")
+            let exact = try await resolve("latest")
+            #expect(exact == "latest")
+            await #expect(throws: PackageError.self) { _ = try await resolve(">=v3.0.0") }
         }
     }
 
