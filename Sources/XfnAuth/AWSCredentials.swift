@@ -31,16 +31,8 @@ struct AWSCredentialChain: Sendable {
         }
         trace.record(label, .noMatch, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")
         if let tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], let role = environment["AWS_ROLE_ARN"] {
-            do {
-                let found = try await assumeRoleWithWebIdentity(tokenFile: tokenFile, roleARN: role,
-                                                                sessionName: environment["AWS_ROLE_SESSION_NAME"], region: region,
-                                                                suffix: partitionSuffix)
-                trace.record(label, .matched, "web identity token \(tokenFile) → sts:AssumeRoleWithWebIdentity for \(role)")
-                return found
-            } catch {
-                trace.record(label, .failed, "web identity token \(tokenFile) for \(role): \(error)")
-                return nil
-            }
+            return await webIdentity(tokenFile: tokenFile, role: role, sessionName: environment["AWS_ROLE_SESSION_NAME"],
+                                     origin: "web identity token", region: region, suffix: partitionSuffix, trace: &trace)
         }
         let profileName = environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? environment.home + "/.aws/credentials"
@@ -59,16 +51,9 @@ struct AWSCredentialChain: Sendable {
                                   source: "profile \(profileName)")
         }
         if let tokenFile = profile["web_identity_token_file"], let role = profile["role_arn"] {
-            do {
-                let found = try await assumeRoleWithWebIdentity(tokenFile: tokenFile, roleARN: role,
-                                                                sessionName: profile["role_session_name"], region: region,
-                                                                suffix: partitionSuffix)
-                trace.record(label, .matched, "profile \(profileName): web identity token \(tokenFile) for \(role)")
-                return found
-            } catch {
-                trace.record(label, .failed, "profile \(profileName): web identity for \(role): \(error)")
-                return nil
-            }
+            return await webIdentity(tokenFile: tokenFile, role: role, sessionName: profile["role_session_name"],
+                                     origin: "profile \(profileName): web identity token", region: region, suffix: partitionSuffix,
+                                     trace: &trace)
         }
         if let command = profile["credential_process"] {
             do {
@@ -110,6 +95,20 @@ struct AWSCredentialChain: Sendable {
             return found
         } catch {
             trace.record(label, .noMatch, "instance metadata (IMDSv2): \(error)")
+            return nil
+        }
+    }
+
+    /// A web identity token exchanged with `sts:AssumeRoleWithWebIdentity`; `origin` words the trace.
+    private func webIdentity(tokenFile: String, role: String, sessionName: String?, origin: String, region: String,
+                             suffix: String, trace: inout AuthTrace) async -> AWSCredentials? {
+        do {
+            let found = try await assumeRoleWithWebIdentity(tokenFile: tokenFile, roleARN: role, sessionName: sessionName,
+                                                            region: region, suffix: suffix)
+            trace.record("aws credentials", .matched, "\(origin) \(tokenFile) → sts:AssumeRoleWithWebIdentity for \(role)")
+            return found
+        } catch {
+            trace.record("aws credentials", .failed, "\(origin) \(tokenFile) for \(role): \(error)")
             return nil
         }
     }
