@@ -38,11 +38,11 @@ struct AWSCredentialChain: Sendable {
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? environment.home + "/.aws/credentials"
         let configPath = environment["AWS_CONFIG_FILE"] ?? environment.home + "/.aws/config"
         var profile: [String: String] = [:]
-        if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
+        if let text = Self.readIfPresent(configPath, label: label, trace: &trace) {
             let sections = INIFile.parse(text)
             profile = sections[profileName == "default" ? "default" : "profile \(profileName)"] ?? sections[profileName] ?? [:]
         }
-        if let text = try? String(contentsOfFile: credentialsPath, encoding: .utf8) {
+        if let text = Self.readIfPresent(credentialsPath, label: label, trace: &trace) {
             profile.merge(INIFile.parse(text)[profileName] ?? [:]) { _, fromCredentials in fromCredentials }
         }
         if let key = profile["aws_access_key_id"], let secret = profile["aws_secret_access_key"] {
@@ -95,6 +95,15 @@ struct AWSCredentialChain: Sendable {
             return found
         } catch {
             trace.record(label, .noMatch, "instance metadata (IMDSv2): \(error)")
+            return nil
+        }
+    }
+
+    /// A file's text; a missing file is normal, one that exists but cannot be read is noted in the trace.
+    private static func readIfPresent(_ path: String, label: String, trace: inout AuthTrace) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            trace.record(label, .failed, "cannot read \(path): \(error.localizedDescription)")
             return nil
         }
     }

@@ -65,7 +65,7 @@ public struct Puller: Sendable {
         let blobs = ([manifest.config] + manifest.layers).sorted { $0.size > $1.size }
         let (downloaded, cached) = try await fetchBlobs(blobs, of: reference, offline: options.offline)
 
-        let manifestSize = FileManager.default.fileSize(store.blobPath(manifestDescriptor.digest)) ?? manifestDescriptor.size
+        let manifestSize = store.blobSize(manifestDescriptor.digest) ?? manifestDescriptor.size
         try await store.record(ReferenceRecord(
             reference: reference.description, digest: top.digest, mediaType: top.mediaType,
             manifest: manifestDescriptor.digest, manifestSize: manifestSize,
@@ -78,16 +78,16 @@ public struct Puller: Sendable {
     /// The descriptor of what the reference names, with its manifest or index in the store.
     private func resolveTop(_ reference: Reference, options: Options) async throws -> Descriptor {
         if let digest = reference.digest {
-            if let size = FileManager.default.fileSize(store.blobPath(digest)) {
+            if let size = store.blobSize(digest) {
                 return Descriptor(mediaType: "", digest: digest, size: size)
             }
             guard !options.offline else { throw PackageError.offlineMiss(reference.description) }
             return try await fetchAndStoreManifest(reference, digest: digest)
         }
         if options.offline {
-            guard let record = store.record(for: reference.description) else { throw PackageError.offlineMiss(reference.description) }
+            guard let record = try store.record(for: reference.description) else { throw PackageError.offlineMiss(reference.description) }
             guard store.hasBlob(record.digest) else { throw PackageError.offlineMiss("the manifest of \(reference)") }
-            return Descriptor(mediaType: record.mediaType, digest: record.digest, size: FileManager.default.fileSize(store.blobPath(record.digest)) ?? 0)
+            return Descriptor(mediaType: record.mediaType, digest: record.digest, size: store.blobSize(record.digest) ?? 0)
         }
         let resolved = try await registry.resolve(reference)
         if store.hasBlob(resolved.digest) { return resolved }
@@ -170,11 +170,5 @@ public struct Puller: Sendable {
     static func label(_ blob: Descriptor) -> String {
         let kind = MediaType.isLayer(blob.mediaType) ? "layer" : (blob.mediaType.contains("config") ? "config" : "blob")
         return "\(kind) \(blob.digest.short)"
-    }
-}
-
-extension FileManager {
-    func fileSize(_ path: String) -> Int64? {
-        (try? attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 }

@@ -12,7 +12,7 @@ extension ContentStore {
     /// `refreshTime: false` (a digest reference, or an offline lookup) leaves an identical record as it is,
     /// so a warm pull writes nothing.
     public func record(_ record: ReferenceRecord, refreshTime: Bool = true) async throws {
-        if !refreshTime, let existing = self.record(for: record.reference), existing.digest == record.digest,
+        if !refreshTime, let existing = try self.record(for: record.reference), existing.digest == record.digest,
             existing.manifest == record.manifest, existing.platform == record.platform
         {
             return
@@ -33,15 +33,19 @@ extension ContentStore {
         try FileSystem.writeAtomically(try Self.encoder.encode(index), to: indexPath)
     }
 
-    public func record(for reference: String) -> ReferenceRecord? {
-        guard let data = FileManager.default.contents(atPath: recordPath(for: reference)) else { return nil }
-        return try? Self.decoder.decode(ReferenceRecord.self, from: data)
+    /// nil when the reference was never recorded; a record that cannot be read is an error, not a miss.
+    public func record(for reference: String) throws -> ReferenceRecord? {
+        let path = recordPath(for: reference)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do { return try Self.decoder.decode(ReferenceRecord.self, from: data) } catch {
+            throw StoreError(.corrupt, "reference record \(path) for \(reference) cannot be read: \(error)")
+        }
     }
 
     /// Every recorded reference, by name.
     public func records() throws -> [ReferenceRecord] {
         let directory = root + "/refs"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         var records: [ReferenceRecord] = []
         for name in names where name.hasSuffix(".json") {
             guard let data = FileManager.default.contents(atPath: directory + "/" + name) else { continue }

@@ -7,6 +7,8 @@ extension ContentStore {
         public var bytes: Int64 = 0
         /// Blobs whose content did not match their name; removed.
         public var removed: [Digest] = []
+        /// Files in `blobs/sha256` not named by a digest; removed.
+        public var strays: [String] = []
     }
 
     /// Re-hashes every blob and removes those whose content does not match their name, so the next pull
@@ -19,7 +21,8 @@ extension ContentStore {
             let path = directory + "/" + name
             guard let expected = try? Digest(parsing: "sha256:" + name) else {
                 // Anything not named by a digest does not belong here.
-                unlink(path)
+                guard unlink(path) == 0 else { throw FileError(path: path, operation: "remove", code: errno) }
+                report.strays.append(path)
                 continue
             }
             let (actual, size) = try SHA256Hasher.digest(fileAt: path)

@@ -32,7 +32,10 @@ public final class ContentStore: Sendable {
         FileSystem.fileSize(blobPath(descriptor.digest)) == descriptor.size
     }
 
-    public func hasBlob(_ digest: Digest) -> Bool { FileSystem.fileSize(blobPath(digest)) != nil }
+    public func hasBlob(_ digest: Digest) -> Bool { blobSize(digest) != nil }
+
+    /// The size of a cached blob, or nil when it is not cached.
+    public func blobSize(_ digest: Digest) -> Int64? { FileSystem.fileSize(blobPath(digest)) }
 
     /// Reads a small blob (manifest, index, config) and checks its digest, so a damaged cache is noticed
     /// instead of trusted.

@@ -130,7 +130,9 @@ import XfnOCI
         damaged[0] ^= 1
         try damaged.write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try store.data(of: blob.digest) }
+        try Data("stray".utf8).write(to: URL(fileURLWithPath: root + "/blobs/sha256/not-a-digest"))
         let report = try store.verifyAll()
+        #expect(report.strays == [root + "/blobs/sha256/not-a-digest"])
         #expect(report.checked == 2)
         #expect(report.removed == [blob.digest])
         #expect(!store.hasBlob(blob.digest))
@@ -148,8 +150,12 @@ import XfnOCI
         let index = try store.readIndex()
         #expect(index.manifests.count == 1)
         #expect(index.manifests[0].annotations?[Descriptor.refNameAnnotation] == "127.0.0.1:5000/lab/fn:v1")
-        #expect(store.record(for: "127.0.0.1:5000/lab/fn:v1")?.digest == descriptor.digest)
+        #expect(try store.record(for: "127.0.0.1:5000/lab/fn:v1")?.digest == descriptor.digest)
+        #expect(try store.record(for: "127.0.0.1:5000/lab/fn:v2") == nil)
         #expect(try store.records().count == 1)
+        // A damaged record is an error, not a cache miss.
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: store.recordPath(for: "127.0.0.1:5000/lab/fn:v1")))
+        #expect(throws: StoreError.self) { try store.record(for: "127.0.0.1:5000/lab/fn:v1") }
     }
 
     @Test func blobLockIsExclusiveAcrossHolders() async throws {

@@ -45,14 +45,17 @@ struct CacheCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try ContentStore(root: global.cacheDirectory)
-            let report = try await Task.detached { try store.verifyAll() }.value
+            let report = try await BlockingIO.run { try store.verifyAll() }
             for digest in report.removed {
                 Terminal.standardError.write("xfn: removed corrupt blob \(digest)\n")
+            }
+            for path in report.strays {
+                Terminal.standardError.write("xfn: removed \(path), which is not named by a digest\n")
             }
             if !global.quiet {
                 print("checked \(report.checked) blobs (\(ByteFormat.text(report.bytes))), removed \(report.removed.count)")
             }
-            if !report.removed.isEmpty { throw ExitCode(ExitStatus.findings.rawValue) }
+            if !report.removed.isEmpty || !report.strays.isEmpty { throw ExitCode(ExitStatus.findings.rawValue) }
         }
     }
 }

@@ -29,12 +29,12 @@ struct ValidatePackageProvider: PackageSchemaProvider {
     func digest(forPackage reference: String) async throws -> String? {
         // A constraint (`>=v1.0.0`) has no record of its own; its resolution is looked up when read.
         guard let parsed = try? Reference(parsing: reference) else { return nil }
-        return store.record(for: parsed.description)?.manifest.description
+        return try store.record(for: parsed.description)?.manifest.description
     }
 
     func documents(forPackage reference: String) async throws -> [YAMLDocument] {
         let parsed = try await PackageVersions.reference(joined: reference) { probe in try await registry.listTags(probe) }
-        if store.record(for: parsed.description) == nil { announce(reference) }
+        if try store.record(for: parsed.description) == nil { announce(reference) }
         let result = try await Puller(registry: registry, store: store).pull(parsed, options: options)
         return try await PackageLoader(store: store).schemaDocuments(
             manifestDigest: result.manifestDigest, manifest: result.manifest, name: result.reference.description)
