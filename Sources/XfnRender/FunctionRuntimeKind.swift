@@ -33,6 +33,9 @@ public enum FunctionRuntimeKind: String, Sendable, CaseIterable {
 public struct RuntimeConfiguration: Sendable {
     /// `--runtime`: overrides every Function's annotation.
     public var override: FunctionRuntimeKind?
+    /// Runtimes chosen for single Functions by name (a repository's configuration); they win over
+    /// annotations, `override` wins over them.
+    public var functionRuntimes: [String: FunctionRuntimeKind] = [:]
     /// Bounds the whole start of a function and each call to it.
     public var timeout: Duration
     /// Forward the functions' stderr, prefixed with their names.

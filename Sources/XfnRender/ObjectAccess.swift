@@ -1,22 +1,7 @@
 import XfnCore
 
-/// The few Kubernetes object fields render reads and writes, on plain `Value` documents.
+/// The Kubernetes object fields render writes, on plain `Value` documents.
 extension Value {
-    var apiVersion: String { self["apiVersion"]?.stringValue ?? "" }
-    var kind: String { self["kind"]?.stringValue ?? "" }
-    var name: String { value(at: ["metadata", "name"])?.stringValue ?? "" }
-    var namespace: String { value(at: ["metadata", "namespace"])?.stringValue ?? "" }
-    var generateName: String { value(at: ["metadata", "generateName"])?.stringValue ?? "" }
-
-    func stringMap(at path: [String]) -> [String: String] {
-        guard let object = value(at: path)?.objectValue else { return [:] }
-        var result: [String: String] = [:]
-        for (key, value) in object { if let text = value.stringValue { result[key] = text } }
-        return result
-    }
-    var labels: [String: String] { stringMap(at: ["metadata", "labels"]) }
-    var annotations: [String: String] { stringMap(at: ["metadata", "annotations"]) }
-
     /// Sets a value at a path of object keys, creating objects on the way; `nil` removes the last key.
     /// Like Kubernetes' unstructured setters, an empty string for a metadata string field removes it.
     mutating func set(_ path: [String], _ newValue: Value?) {

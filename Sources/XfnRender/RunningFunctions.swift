@@ -31,7 +31,7 @@ public actor RunningFunctions {
     }
 
     private func startAll(_ functions: [Value], configuration: RuntimeConfiguration) async throws -> [(name: String, target: FunctionTarget)] {
-        let kinds = try functions.map { try configuration.override ?? FunctionRuntimeKind.requested(by: $0) }
+        let kinds = try functions.map { try configuration.override ?? configuration.functionRuntimes[$0.name] ?? FunctionRuntimeKind.requested(by: $0) }
         if !configuration.noSandbox, kinds.contains(.process) { try await Sandbox.check() }
         return try await withThrowingTaskGroup(of: (String, FunctionTarget).self) { group in
             for (function, kind) in zip(functions, kinds) {

@@ -49,3 +49,8 @@ extension GroupVersionKind {
     /// The composition kind whose pipeline inputs crossplane validates as resources of their own.
     static let composition = GroupVersionKind(apiVersion: "apiextensions.crossplane.io/v1", kind: "Composition")
 }
+
+extension GroupVersionKind {
+    /// A `pkg.crossplane.io` Function (any version), as render takes them.
+    var isFunction: Bool { group == Self.packageGroup && kind == "Function" }
+}

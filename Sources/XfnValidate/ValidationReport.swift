@@ -5,9 +5,10 @@ import XfnYAML
 /// One problem with one resource, with where it was written.
 public struct Finding: Sendable, Equatable {
     /// crossplane's error types (`schema`, `cel`, `unknownField`), plus `parse` for a document that
-    /// could not be read and `source` for a schema that could not be used.
+    /// could not be read, `source` for a schema that could not be used, and `render` for a
+    /// Composition that could not be rendered.
     public enum Kind: String, Sendable {
-        case schema, cel, unknownField, parse, source
+        case schema, cel, unknownField, parse, source, render
     }
 
     public var kind: Kind
@@ -58,8 +59,11 @@ public struct ResourceResult: Sendable {
     public var status: Status
     public var findings: [Finding]
     public var file: String
-    /// Where the resource starts (for a pipeline input, where the input starts).
+    /// Where the resource starts (for a pipeline input, where the input starts; for a rendered
+    /// resource, where the Composition writes it).
     public var position: SourcePosition?
+    /// For a resource a Composition rendered, which one and from which XR.
+    public var renderedFrom: RenderOrigin?
 
     public var gvk: GroupVersionKind { GroupVersionKind(apiVersion: apiVersion, kind: kind) }
 }
@@ -87,6 +91,8 @@ public struct ValidationReport: Sendable {
 
     public var results: [ResourceResult]
     public var statistics = Statistics()
+    /// Renders that failed because a function did (could not start, failed, or returned a fatal result).
+    public var functionFailures = 0
     /// Things worth saying that are not about a resource (a cache that could not be written).
     public var notices: [String]
 

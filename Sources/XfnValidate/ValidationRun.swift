@@ -28,6 +28,8 @@ public enum ValidationRun {
         public var ruleEvaluator: (any RuleEvaluator)?
         /// Accept repeated keys, the last winning, as crossplane's loader does.
         public var allowDuplicateKeys: Bool
+        /// Render the Compositions among the inputs and validate what they render (sorted mode only).
+        public var rendering: RenderSettings?
         public var standardInput: @Sendable () throws -> Data
 
         public init(mode: Mode = .sorted, cache: SchemaCache? = nil, packageProvider: (any PackageSchemaProvider)? = nil,
@@ -99,15 +101,41 @@ public enum ValidationRun {
             }
         }
 
-        let items = workItems(files.filter { !$0.isExtension }, mode: options.mode, catalog: catalog)
+        var rendered = RenderedWork()
+        if let rendering = options.rendering, options.mode == .sorted {
+            rendered = try await render(&files, settings: settings, rendering: rendering)
+            notices += rendered.notices
+        }
+        let items = workItems(files.filter { !$0.isExtension }, mode: options.mode, catalog: catalog) + rendered.items
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
         var report = ValidationReport(results: results, notices: notices)
+        report.functionFailures = rendered.functionFailures
         report.statistics.parsedFiles = files.filter(\.wasParsed).count
         report.statistics.cachedFiles = files.filter { !$0.wasParsed && $0.readError == nil }.count
         report.statistics.cachedPackages = catalog.cachedPackages
         report.statistics.compiledSchemas = schemas.count
         return report
+    }
+
+    /// Renders the Compositions of the inputs for their XRs (reading the examples beside them
+    /// and the Function documents the schema cache answered for) and returns what to validate.
+    private static func render(_ files: inout [LoadedSource], settings: LoadedSource.Settings,
+                               rendering: RenderSettings) async throws -> RenderedWork {
+        let examples = try examplesBeside(files, settings: rendering)
+        if !examples.isEmpty { files += await load(examples.map { ($0, false) }, settings: settings) }
+        let planned = plannedRenders(files, settings: rendering)
+        guard !planned.isEmpty else { return RenderedWork() }
+        for i in files.indices where holdsFunctions(files[i]) {
+            let file = files[i]
+            files[i] = try await BlockingIO.run {
+                var copy = file
+                copy.reparse(settings: settings)
+                return copy
+            }
+        }
+        let outcomes = try await rendering.renderer.render(planned.map(\.job), functions: rendering.functions + functionDocuments(files))
+        return renderedItems(planned, outcomes: outcomes)
     }
 
     // MARK: - Reading
@@ -146,6 +174,8 @@ public enum ValidationRun {
         var file: String
         /// A finding that stands for the whole item (an unreadable file or document).
         var problem: Finding?
+        /// Set for what a Composition rendered.
+        var origin: RenderOrigin?
 
         func position(of path: FieldPath) -> SourcePosition? {
             guard let document else { return nil }
@@ -258,9 +288,10 @@ public enum ValidationRun {
         var result = ResourceResult(apiVersion: item.gvk?.apiVersion ?? item.object["apiVersion"]?.stringValue ?? "",
                                     kind: item.gvk?.kind ?? item.object["kind"]?.stringValue ?? "", name: name,
                                     namespace: metadata?["namespace"]?.stringValue ?? "", status: .valid, findings: [],
-                                    file: item.file, position: item.problem?.position ?? item.position(of: .root))
+                                    file: item.file, position: item.problem?.position ?? item.position(of: .root),
+                                    renderedFrom: item.origin)
         if let problem = item.problem {
-            result.status = problem.kind == .source ? .invalid : .unreadable
+            result.status = problem.kind == .source || problem.kind == .render ? .invalid : .unreadable
             result.findings = [problem]
             return result
         }

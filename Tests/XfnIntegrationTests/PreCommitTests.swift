@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XfnCore
+@testable import XfnRender
 import XfnTestSupport
 
 /// The pre-commit framework running this repository's `xfn-validate-system` hook on commits to a
@@ -125,6 +126,60 @@ import XfnTestSupport
         #expect(brokenXRD.status != 0)
         #expect(brokenXRD.output.contains("examples/bucket.yaml:4:1: [x] schema validation error storage.example.org/v1alpha1, Kind=XBucket, example : spec.zone: Required value"),
                 "\(brokenXRD.output)")
+    }
+
+    @Test func hookBlocksACommitWhoseRenderedResourceBreaksItsSchema() async throws {
+        let (peer, port) = try await RenderFixtures.startPeer("compose.py")
+        defer { Task { await peer.stop() } }
+        let hooks = try await hooksRepository()
+        let root = try scratch.subdirectory("rendering")
+        try await run("git", ["init", "-q"], in: root)
+        try write(".pre-commit-config.yaml", """
+            repos:
+              - repo: \(hooks.path)
+                rev: \(hooks.revision)
+                hooks:
+                  - id: xfn-validate-system
+
+            """, in: root)
+        try write(".xfn.yaml", """
+            schemas: [apis/, crds/]
+            functions: functions.yaml
+            examples:
+              paths: [examples/]
+            runtimes:
+              function-compose: {runtime: Development, target: "127.0.0.1:\(port)"}
+            offline: true
+
+            """, in: root)
+        let complete = ValidateRenderTests.composition.replacingOccurrences(
+            of: "instanceClass: db.t3.micro", with: "instanceClass: db.t3.micro\n              region: eu-west-1")
+        try write("apis/composition.yaml", complete, in: root)
+        try write("crds/managed.yaml", ValidateRenderTests.crds, in: root)
+        try write("examples/xr.yaml", ValidateRenderTests.xr, in: root)
+        try write("functions.yaml", RenderFixtures.functionsYAML([("function-compose", [:], "xpkg.example.org/test/function-compose:v1")]), in: root)
+        try await run("pre-commit", ["install"], in: root)
+
+        let clean = try await commit("clean", in: root)
+        #expect(clean.status == 0, "\(clean.output)")
+
+        // The Composition no longer sets a field the composed resource's CRD requires; only rendering can tell.
+        try write("apis/composition.yaml", ValidateRenderTests.composition, in: root)
+        let broken = try await commit("drop region", in: root)
+        #expect(broken.status != 0)
+        #expect(broken.output.contains("apis/composition.yaml:23:13: [x] schema validation error rds.example.org/v1, Kind=Instance, instance : "
+                                       + "spec.forProvider.region: Required value (rendered by Composition databases from examples/xr.yaml)"),
+                "\(broken.output)")
+        try await run("git", ["reset", "-q"], in: root)
+        try await run("git", ["checkout", "--", "."], in: root)
+
+        // Only the example XR changes: its Composition is rendered again (and still passes).
+        try write("examples/xr.yaml", ValidateRenderTests.xr.replacingOccurrences(of: "eu-west-1", with: "us-east-1"), in: root)
+        let example = try await run(XfnProcess.binary, ["validate", "-v", "examples/xr.yaml"], in: root, checked: false)
+        #expect(example.status == 0, "\(example.stderrText)\(example.stdoutText)")
+        #expect(example.stdoutText.contains("[✓] s3.example.org/v1, Kind=Bucket, fixed-bucket validated successfully (rendered by Composition databases from examples/xr.yaml)"),
+                "\(example.stdoutText)")
+        #expect(example.stderrText.contains("xfn: selected apis/composition.yaml (renders examples/xr.yaml, which changed)"), "\(example.stderrText)")
     }
 
     static func xrd(required: String) -> String {

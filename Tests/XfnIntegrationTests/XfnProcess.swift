@@ -53,8 +53,8 @@ struct XfnProcess {
     }
 
     @discardableResult
-    func run(_ arguments: [String], input: Data? = nil, timeout: Duration = .seconds(120)) async throws -> ProcessResult {
-        try await ProcessRunner.run(Self.binary, arguments, environment: environment, input: input, timeout: timeout)
+    func run(_ arguments: [String], input: Data? = nil, in directory: String? = nil, timeout: Duration = .seconds(120)) async throws -> ProcessResult {
+        try await ProcessRunner.run(Self.binary, arguments, environment: environment, currentDirectory: directory, input: input, timeout: timeout)
     }
 
     /// `xfn pull` with this process's cache.

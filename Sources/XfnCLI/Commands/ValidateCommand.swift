@@ -14,8 +14,17 @@ struct ValidateCommand: AsyncParsableCommand {
             (converted to the XR and claim CRDs Crossplane generates), pkg.crossplane.io Providers, Functions \
             and Configurations (their packages' schemas, Configuration dependencies followed) and local \
             crossplane.yaml files are schema sources; everything else is validated: defaults, OpenAPI \
-            schema, unknown fields. A Composition's pipeline inputs are validated against their function's \
-            input CRD when it is among the sources. Schema sources are themselves validated only when a \
+            schema, unknown fields, CEL rules. A Composition's pipeline inputs are validated against their \
+            function's input CRD when it is among the sources.
+
+            Each Composition is also rendered through its functions for the XRs of its composite type \
+            (among the inputs, given with --xr, or under examples/ beside it), with the Functions among the \
+            inputs or named by --functions, each started once for the run; every rendered resource is \
+            validated and reported at the Composition's line that writes it, e.g.
+              composition.yaml:23:13: [x] schema validation error rds.example.org/v1, Kind=Instance, \
+            instance : spec.forProvider.region: Required value (rendered by Composition databases from \
+            examples/xr.yaml)
+            --no-render turns this off; a Composition calling an unknown Function is not rendered. Schema sources are themselves validated only when a \
             schema for their kind is known (e.g. the Crossplane CRDs given with --extensions).
 
             Directories are read recursively (.yaml, .yml, .json; .git is skipped); - reads standard input. \
@@ -42,12 +51,14 @@ struct ValidateCommand: AsyncParsableCommand {
             docs/configuration.md.
 
             Exit status: 1 when a resource fails (or, with --error-on-missing-schemas, has no schema); 2 for \
-            a usage error or a bad .xfn.yaml; 3 for a registry or network failure; else 0.
+            a usage error or a bad .xfn.yaml; 3 for a registry or network failure; 4 when a render failed in \
+            a function (it could not start, failed, or returned a fatal result); else 0.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var flags: ValidateFlags
+    @OptionGroup(title: "Rendering") var rendering: ValidateRenderOptions
 
     @Option(name: .customLong("extensions"),
             help: ArgumentHelp("Schema sources only: files or directories whose CRDs, XRDs and packages are used but not validated (repeatable).", valueName: "path"))
@@ -81,10 +92,11 @@ struct ValidateCommand: AsyncParsableCommand {
         } else if !noConfig {
             project = try ProjectConfig.discover(from: workingDirectory)
         }
-        var sources = try InputLocation.expand(extensions, extensions: fileExtensions)
+        var sources = try InputLocation.expand(extensions + rendering.functions, extensions: fileExtensions)
         var global = global
         var packages: [String] = []
-        let resources: [InputLocation]
+        var resources: [InputLocation]
+        var render = ValidateRunner.Rendering(options: rendering)
         var format = output ?? .text
         if let project {
             if output == nil, let name = project.output, let configured = ValidationOutputFormat(rawValue: name) { format = configured }
@@ -95,8 +107,10 @@ struct ValidateCommand: AsyncParsableCommand {
             sources += plan.schemaSources
             packages = plan.packages
             resources = plan.inputs
-            // The seam for rendering: plan.renderPlan lists each affected Composition with its example
-            // XRs; once render is available, its results are validated with the rest.
+            render.projectRuntimes = project.runtimes
+            // The repository says which XRs exercise which Composition; nothing is looked for beside them.
+            render.examples = plan.renderExamples
+            render.examplesBesideCompositions = false
         } else {
             guard !inputs.isEmpty else {
                 throw ValidateError("name at least one file, directory or - to validate", hint: "or run xfn validate in a repository with an \(ProjectConfig.fileName)",
@@ -104,10 +118,12 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             resources = try InputLocation.expand(inputs, extensions: fileExtensions)
         }
+        resources += try InputLocation.expand(rendering.xr, extensions: fileExtensions).filter { !resources.contains($0) }
         let renderer = ValidationRenderer(format: format, skipSuccessResults: flags.skipSuccessResults, positions: true,
                                           errorOnMissingSchemas: flags.errorOnMissingSchemas)
         try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: resources, mode: .sorted,
-                                     renderer: renderer, announceDownloads: false, packages: packages)
+                                     renderer: renderer, announceDownloads: false, packages: packages,
+                                     rendering: rendering.noRender ? nil : render)
     }
 
     /// What --verbose shows of a project run: the configuration, each file chosen and why, and the
@@ -121,7 +137,7 @@ struct ValidateCommand: AsyncParsableCommand {
         for location in plan.outsideProject { out += "xfn: selected \(location) (outside the project)\n" }
         for file in plan.passedOver { out += "xfn: passed over \(file) (ignored by the configuration, or a tooling file)\n" }
         for job in plan.renderPlan.jobs {
-            out += "xfn: affected Composition \(job.composition) (\(job.compositionFile)) with example \(job.example); not rendered by validate\n"
+            out += "xfn: affected Composition \(job.composition) (\(job.compositionFile)) renders example \(job.example)\n"
         }
         Terminal.standardError.write(out)
     }
@@ -153,8 +169,17 @@ struct ValidateFlags: ParsableArguments {
 
 /// What `xfn validate` and its crossplane-shaped aliases share: the run, its output, its exit status.
 enum ValidateRunner {
+    /// How `xfn validate` renders the Compositions it is given.
+    struct Rendering {
+        var options: ValidateRenderOptions
+        var projectRuntimes: [String: ProjectConfig.Runtime] = [:]
+        var examples: [String: [String]] = [:]
+        var examplesBesideCompositions = true
+    }
+
     static func run(global: GlobalOptions, credentials: CredentialOptions, flags: ValidateFlags, sources: [InputLocation], resources: [InputLocation],
-                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool, packages: [String] = []) async throws {
+                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool, packages: [String] = [],
+                    rendering: Rendering? = nil) async throws {
         let cache = SchemaCache(cacheDirectory: global.cacheDirectory, ignoresStoredEntries: flags.updateCache)
         if flags.cleanCache { try cache.clean() }
         let context = try CommandContext(global: global, credentials: credentials)
@@ -169,6 +194,12 @@ enum ValidateRunner {
         var options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
                                             ruleEvaluator: flags.skipCel ? nil : rules, allowDuplicateKeys: mode == .crossplane)
         options.packages = packages
+        if let rendering {
+            let compositionRenderer = ValidationCompositionRenderer(context: context, options: rendering.options,
+                                                                    projectRuntimes: rendering.projectRuntimes)
+            options.rendering = RenderSettings(renderer: compositionRenderer, examples: rendering.examples,
+                                               examplesBesideCompositions: rendering.examplesBesideCompositions)
+        }
         let report = try await ValidationRun.run(schemaSources: sources, inputs: resources, options: options)
         if !global.quiet {
             for notice in report.notices { Terminal.standardError.write("xfn: warning: \(notice)\n") }
@@ -187,6 +218,9 @@ enum ValidateRunner {
             Terminal.standardError.write(ValidationRenderer.summaryLine(report.summary) + "\n")
         }
         let summary = report.summary
+        if report.functionFailures > 0 {
+            throw ValidateError("cannot validate resources: \(report.functionFailures) render(s) failed in a function", exitCode: .function)
+        }
         if summary.invalid > 0 {
             throw ValidateError("cannot validate resources: could not validate all resources", exitCode: .findings)
         }

@@ -33,6 +33,7 @@ enum ValidationJUnit {
             for result in results {
                 var name = result.gvk.description
                 if !result.name.isEmpty { name += ", \(result.name)" }
+                name += ValidationRenderer.origin(result)
                 var attributes = "name=\"\(escape(name))\" classname=\"\(escape(file))\" file=\"\(escape(file))\""
                 if let position = result.position { attributes += " line=\"\(position.line)\"" }
                 switch result.status {
@@ -47,7 +48,7 @@ enum ValidationJUnit {
                 case .invalid, .unreadable:
                     out += "    <testcase \(attributes)>\n"
                     for finding in result.findings {
-                        let line = ValidationRenderer.line(result, finding)
+                        let line = ValidationRenderer.line(result, finding) + ValidationRenderer.origin(result)
                         let place = where_(file, finding.position ?? result.position)
                         out += "      <failure message=\"\(escape(finding.message))\" type=\"\(finding.kind.rawValue)\">\(escape(place + line))</failure>\n"
                     }

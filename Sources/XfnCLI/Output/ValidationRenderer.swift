@@ -33,13 +33,13 @@ struct ValidationRenderer {
             let gvk = result.gvk.description
             switch result.status {
             case .missingSchema:
-                out += prefix(result.file, result.position) + "[!] could not find CRD/XRD for: \(gvk)\n"
+                out += prefix(result.file, result.position) + "[!] could not find CRD/XRD for: \(gvk)\(Self.origin(result))\n"
             case .valid:
                 if skipSuccessResults { continue }
-                out += prefix(result.file, result.position) + "[✓] \(gvk), \(result.name) validated successfully\n"
+                out += prefix(result.file, result.position) + "[✓] \(gvk), \(result.name) validated successfully\(Self.origin(result))\n"
             case .invalid, .unreadable:
                 for finding in result.findings {
-                    out += prefix(result.file, finding.position ?? result.position) + Self.line(result, finding) + "\n"
+                    out += prefix(result.file, finding.position ?? result.position) + Self.line(result, finding) + Self.origin(result) + "\n"
                 }
             }
         }
@@ -59,7 +59,15 @@ struct ValidationRenderer {
         case .cel: return "[x] CEL validation error \(subject) : \(finding.message)"
         case .schema, .unknownField, .source: return "[x] schema validation error \(subject) : \(finding.message)"
         case .parse: return "[x] \(finding.message)"
+        case .render: return "[x] render error \(subject) : \(finding.message)"
         }
+    }
+
+    /// For what a Composition rendered, which Composition and XR it came from.
+    static func origin(_ result: ResourceResult) -> String {
+        // A failed render's message names its Composition and XR already.
+        guard let origin = result.renderedFrom, !result.findings.contains(where: { $0.kind == .render }) else { return "" }
+        return " (rendered by Composition \(origin.composition) from \(origin.compositeResourceFile))"
     }
 
     static func summaryLine(_ summary: ValidationReport.Summary) -> String {
@@ -82,6 +90,13 @@ struct ValidationRenderer {
             if let position = result.position {
                 entry["line"] = .int(Int64(position.line))
                 entry["column"] = .int(Int64(position.column))
+            }
+            if let origin = result.renderedFrom {
+                var rendered = ValueObject()
+                rendered["composition"] = .string(origin.composition)
+                rendered["compositeResourceFile"] = .string(origin.compositeResourceFile)
+                rendered["compositeResourceName"] = .string(origin.compositeResourceName)
+                entry["renderedFrom"] = .object(rendered)
             }
             if !result.findings.isEmpty {
                 entry["errors"] = .array(result.findings.map { finding in
@@ -120,10 +135,10 @@ struct ValidationRenderer {
                 continue
             case .missingSchema:
                 let level = errorOnMissingSchemas ? "error" : "warning"
-                out += annotation(level, result.file, result.position, "could not find CRD/XRD for: \(result.gvk)")
+                out += annotation(level, result.file, result.position, "could not find CRD/XRD for: \(result.gvk)\(Self.origin(result))")
             case .invalid, .unreadable:
                 for finding in result.findings {
-                    let message = String(Self.line(result, finding).dropFirst(4))
+                    let message = String(Self.line(result, finding).dropFirst(4)) + Self.origin(result)
                     out += annotation("error", result.file, finding.position ?? result.position, message)
                 }
             }

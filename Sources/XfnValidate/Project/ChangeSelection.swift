@@ -72,6 +72,7 @@ public struct ChangeSelection: Sendable, Equatable {
             for (compositionPath, other) in index.files.sorted(by: { $0.key < $1.key }) {
                 for composition in other.compositions where file.uses.contains(composition.compositeType)
                     && !compositions.contains(where: { $0.file == compositionPath && $0.name == composition.name }) {
+                    pick(compositionPath, "renders \(path), which changed")
                     compositions.append(AffectedComposition(file: compositionPath, name: composition.name, compositeType: composition.compositeType,
                                                             functions: composition.functions, examples: examples(of: composition, index: index)))
                 }

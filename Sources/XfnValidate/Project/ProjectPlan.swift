@@ -13,6 +13,8 @@ public struct ProjectPlan: Sendable {
     /// Files given that are ignored by `.xfn.yaml` or belong to tooling (pre-commit, xfn itself).
     public var passedOver: [String] = []
     public var index: ProjectIndex
+    /// The example XRs (as paths in findings) each affected Composition renders, by its name.
+    public var renderExamples: [String: [String]] = [:]
 
     public var renderPlan: RenderPlan { RenderPlan(selection: selection, config: index.config) }
 
@@ -77,8 +79,12 @@ public struct ProjectPlan: Sendable {
             let path = config.root + "/" + relative
             if taken.insert(path).inserted { sources.append(.file(display(path))) }
         }
-        return ProjectPlan(schemaSources: sources, packages: config.schemaPackages, inputs: inputs + outside, selection: selection,
-                           outsideProject: outside, passedOver: skipped, index: index)
+        var plan = ProjectPlan(schemaSources: sources, packages: config.schemaPackages, inputs: inputs + outside, selection: selection,
+                               outsideProject: outside, passedOver: skipped, index: index)
+        for composition in selection.compositions {
+            plan.renderExamples[composition.name, default: []] += composition.examples.map { display(config.root + "/" + $0) }
+        }
+        return plan
     }
 }
 
