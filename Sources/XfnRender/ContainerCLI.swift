@@ -70,6 +70,9 @@ struct ContainerCLI: Sendable {
         if text.contains("image not known") || text.contains("no such image") || text.contains("not found") && text.contains("image") {
             return "pull the image first, or drop \(ContainerSettings.pullPolicyAnnotation): Never"
         }
+        if text.contains("config.json: no such file") {
+            return "DOCKER_CONFIG names a directory without config.json; create it or unset DOCKER_CONFIG"
+        }
         if text.contains("unauthorized") || text.contains("authentication required") || text.contains("denied") {
             return "log in with `\(name) login <registry>`; the engine uses its own credentials"
         }

@@ -74,12 +74,14 @@ struct PodmanSandbox {
 
     /// Every container of this sandbox, running or not.
     func containers() async throws -> [Container] {
-        let result = try await podman(["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"])
-        guard result.succeeded else { throw TestSupportError("podman ps failed: \(result.stderrText)") }
-        return result.stdoutText.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(separator: " ").map(String.init)
-            guard fields.count >= 3 else { return nil }
-            return Container(id: fields[0], name: fields[1], state: fields[2])
+        let result = try await podman(["ps", "-a", "--format", "json"])
+        guard result.succeeded, case .array(let entries) = try ValueJSON.parse(result.stdoutText) else {
+            throw TestSupportError("podman ps failed: \(result.stderrText)")
+        }
+        // State is "running", "exited" or "created" here; the table format would print "Up 2 seconds".
+        return entries.map { entry in
+            Container(id: entry["Id"]?.stringValue ?? "", name: entry["Names"]?.arrayValue?.first?.stringValue ?? "",
+                      state: entry["State"]?.stringValue ?? "")
         }
     }
 
