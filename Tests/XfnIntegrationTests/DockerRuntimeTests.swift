@@ -317,4 +317,28 @@ import XfnTestSupport
             #expect(try await podman.containers().isEmpty)
         }
     }
+
+    @Test func cancellingTheRenderRemovesTheContainer() async throws {
+        try await withRelay(env: ["NEVER_LISTEN=1"]) { _, podman, _, image in
+            let environment = ProcessInfo.processInfo.environment.merging(podman.environment) { $1 }
+            let configuration = RuntimeConfiguration(override: .docker, timeout: .seconds(60), environment: Environment(environment))
+            let fn = try function([:], package: image)
+            let render = Task {
+                try await RunningFunctions.withRunningFunctions([fn], configuration: configuration) { _ in "never reached" }
+            }
+            // Cancel while xfn waits for the container to serve, as a Ctrl-C handler or a parent task would.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(30)
+            while try await podman.containers().filter({ $0.state == "running" }).isEmpty, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(try await podman.containers().count == 1)
+            render.cancel()
+            switch await render.result {
+            case .success: Issue.record("a cancelled render returned")
+            case .failure(let error): #expect(error is CancellationError, "\(error)")
+            }
+            #expect(try await podman.containers().isEmpty)
+        }
+    }
 }
