@@ -7,20 +7,20 @@ import XfnCore
 struct ContainerCLI: Sendable {
     static let variable = "XFN_CONTAINER_CLI"
 
-    let program: CommandLineProgram
+    let program: ChildProcess
     let environment: Environment
 
     /// The program `XFN_CONTAINER_CLI` names, else `docker` if it is on `PATH`, else `podman`.
     static func locate(environment: Environment) throws -> ContainerCLI {
         if let chosen = environment[variable] {
-            guard let program = CommandLineProgram.find(chosen, environment: environment) else {
+            guard let program = ChildProcess.find(chosen, environment: environment) else {
                 throw RenderError(.runtime, "the container command line \"\(chosen)\" named by \(variable) was not found",
                                   hint: "set \(variable) to docker, podman or the path of one of them")
             }
             return ContainerCLI(program: program, environment: environment)
         }
         for name in ["docker", "podman"] {
-            if let program = CommandLineProgram.find(name, environment: environment) {
+            if let program = ChildProcess.find(name, environment: environment) {
                 return ContainerCLI(program: program, environment: environment)
             }
         }
@@ -31,10 +31,10 @@ struct ContainerCLI: Sendable {
     var name: String { URL(fileURLWithPath: program.path).lastPathComponent }
 
     /// Runs one command; a start failure becomes a RenderError, a non-zero exit is left to the caller.
-    func run(_ arguments: [String], timeout: Duration, cancellable: Bool = true) async throws -> CommandLineProgram.Output {
+    func run(_ arguments: [String], timeout: Duration, cancellable: Bool = true) async throws -> ChildProcess.Result {
         do {
-            return try await program.run(arguments, environment: environment, timeout: timeout, cancellable: cancellable)
-        } catch let failure as CommandLineProgram.LaunchFailure {
+            return try await program.run(arguments, environment: environment, timeout: timeout, cancellable: cancellable, grace: .zero)
+        } catch let failure as ChildProcess.LaunchFailure {
             throw RenderError(.runtime, "\(failure)", hint: "check \(Self.variable) or your PATH")
         }
     }
@@ -44,17 +44,17 @@ struct ContainerCLI: Sendable {
         let output = try await run(arguments, timeout: timeout)
         if output.cancelled { throw CancellationError() }
         guard output.succeeded else { throw failure(output, arguments: arguments, function: function, doing: what, timeout: timeout) }
-        return output.stdout
+        return output.stdoutText
     }
 
-    func failure(_ output: CommandLineProgram.Output, arguments: [String], function: String, doing what: String,
+    func failure(_ output: ChildProcess.Result, arguments: [String], function: String, doing what: String,
                  timeout: Duration) -> RenderError {
         let command = ([name] + Self.redacted(arguments)).joined(separator: " ")
         if output.timedOut {
             return RenderError(.runtime, "function \"\(function)\": cannot \(what): `\(command)` did not finish within \(FunctionProcess.describe(timeout))",
                                hint: "a first pull of a large image can need a longer --timeout")
         }
-        let stderr = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = output.stderrText
         return RenderError(.runtime,
                            "function \"\(function)\": cannot \(what): `\(command)` exited with status \(output.status)"
                                + (stderr.isEmpty ? "" : ":\n\(stderr)"),

@@ -72,7 +72,7 @@ final class ContainerFunction: Sendable {
         if output.cancelled { throw CancellationError() }
         // Not found, or the engine cannot answer; creating the container then reports what is wrong.
         guard output.succeeded else { return nil }
-        let fields = output.stdout.split(whereSeparator: \.isWhitespace)
+        let fields = output.stdoutText.split(whereSeparator: \.isWhitespace)
         guard let id = fields.first.map(String.init), !id.isEmpty else { return nil }
         containerID.withLock { $0 = id }
         if fields.dropFirst().first != "true" {
@@ -93,7 +93,7 @@ final class ContainerFunction: Sendable {
         arguments += [settings.image, "--insecure"]
         log((["running", cli.name] + ContainerCLI.redacted(arguments)).joined(separator: " "))
         let output = try await cli.run(arguments, timeout: remaining(until: deadline))
-        let created = output.stdout.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) }
+        let created = output.stdoutText.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) }
         if let id = created.flatMap({ $0.isEmpty ? nil : $0 }) ?? recordedID() { containerID.withLock { $0 = id } }
         if output.cancelled { throw CancellationError() }
         guard output.succeeded else {
@@ -114,7 +114,7 @@ final class ContainerFunction: Sendable {
             let output = try await cli.run(["port", id, "9443/tcp"], timeout: Self.inspectTimeout)
             if output.cancelled { throw CancellationError() }
             if output.succeeded {
-                let bindings = output.stdout.split(whereSeparator: \.isNewline).compactMap { Self.binding(String($0)) }
+                let bindings = output.stdoutText.split(whereSeparator: \.isNewline).compactMap { Self.binding(String($0)) }
                 if let match = bindings.first(where: { $0.host == wanted }) ?? bindings.first { return match.port }
             }
             if try await !isRunning(id) { throw try await exitedEarly(id, before: "its port was published") }
@@ -155,12 +155,12 @@ final class ContainerFunction: Sendable {
         let output = try await cli.run(["inspect", "--type", "container", "--format", "{{.State.Running}}", id], timeout: Self.inspectTimeout)
         if output.cancelled { throw CancellationError() }
         // A container that cannot be inspected any more is gone.
-        return output.succeeded && output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "true"
+        return output.succeeded && output.stdoutText == "true"
     }
 
     private func exitedEarly(_ id: String, before what: String) async throws -> RenderError {
         let status = try await cli.run(["inspect", "--type", "container", "--format", "{{.State.ExitCode}}", id], timeout: Self.inspectTimeout)
-        let code = status.succeeded ? status.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
+        let code = status.succeeded ? status.stdoutText : "unknown"
         let logs = await recentLogs(of: id)
         return RenderError(.runtime, "function \"\(function)\": container \(id.prefix(12)) exited with status \(code) before \(what)"
                                + (logs.isEmpty ? "" : "; its last output:\n\(logs)"),
@@ -171,7 +171,7 @@ final class ContainerFunction: Sendable {
     private func recentLogs(of id: String) async -> String {
         guard let output = try? await cli.run(["logs", "--tail", String(Self.logLines), id], timeout: Self.inspectTimeout, cancellable: false),
               output.succeeded else { return "" }
-        let lines = (output.stdout + "\n" + output.stderr).split(whereSeparator: \.isNewline)
+        let lines = (output.stdoutText + "\n" + output.stderrText).split(whereSeparator: \.isNewline)
         return lines.suffix(Self.logLines).joined(separator: "\n")
     }
 
@@ -199,7 +199,7 @@ final class ContainerFunction: Sendable {
 
     private func forwardLogs(of id: String) async {
         guard let output = try? await cli.run(["logs", id], timeout: Self.inspectTimeout, cancellable: false), output.succeeded else { return }
-        let lines = (output.stdout + "\n" + output.stderr).split(whereSeparator: \.isNewline)
+        let lines = (output.stdoutText + "\n" + output.stderrText).split(whereSeparator: \.isNewline)
         note(lines.joined(separator: "\n"), everyLine: true)
     }
 
