@@ -341,4 +341,23 @@ import XfnTestSupport
             #expect(try await podman.containers().isEmpty)
         }
     }
+
+    @Test func interruptingXfnRemovesTheContainerAndExits130() async throws {
+        try await withRelay(env: ["NEVER_LISTEN=1"]) { _, podman, xfn, image in
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], image)]), to: "functions.yaml")
+            let render = try InterruptibleXfn(xfn, composeArguments(functions, ["--timeout", "60s"]))
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(30)
+            while try await podman.containers().filter({ $0.state == "running" }).isEmpty, render.isRunning, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(try await podman.containers().count == 1, "\(render.stderr)")
+            // Ctrl-C while xfn waits for the function to serve.
+            render.send(SIGINT)
+            let status = try await render.exitStatus(within: .seconds(30))
+            #expect(status == 130, "\(render.stderr)")
+            #expect(render.stderr.contains("xfn: interrupted"))
+            #expect(try await podman.containers().isEmpty)
+        }
+    }
 }
