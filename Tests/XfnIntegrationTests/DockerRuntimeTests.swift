@@ -116,6 +116,42 @@ import XfnTestSupport
         #expect(!result.stderrText.contains("s3cret-value"))
     }
 
+    @Test func secondInterruptExitsWithoutWaitingForCleanup() async throws {
+        var xfn = try XfnProcess()
+        // An engine whose container never serves and whose `stop` hangs; it leaves marks in its home.
+        let engine = try xfn.home.write("""
+            #!/bin/sh
+            case "$1" in
+              run) echo 0123456789abcdef ;;
+              port) touch "$HOME/waiting"; echo 127.0.0.1:1 ;;
+              inspect) echo true ;;
+              stop) echo $$ > "$HOME/stopping"; exec sleep 30 ;;
+            esac
+            """, to: "docker")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine)
+        xfn.environment["XFN_CONTAINER_CLI"] = engine
+        let functions = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], "xpkg.example.org/f:v1")]),
+                                           to: "functions.yaml")
+        let render = try InterruptibleXfn(xfn, composeArguments(functions, ["--timeout", "60s"]))
+        func appears(_ mark: String) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !FileManager.default.fileExists(atPath: xfn.home.appending(mark)), render.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return FileManager.default.fileExists(atPath: xfn.home.appending(mark))
+        }
+        #expect(try await appears("waiting"), "\(render.stderr)")
+        render.send(SIGINT)
+        // The first Ctrl-C starts the cleanup, which hangs in `docker stop`; the second ends xfn at once.
+        #expect(try await appears("stopping"), "\(render.stderr)")
+        #expect(render.isRunning)
+        render.send(SIGINT)
+        let status = try await render.exitStatus(within: .seconds(5))
+        #expect(status == 130, "\(render.stderr)")
+        let stopping = try String(contentsOfFile: xfn.home.appending("stopping"), encoding: .utf8)
+        if let pid = Int32(stopping.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+    }
+
     // MARK: - Podman end to end
 
     /// A registry holding the relay image (`env` in its config), a Podman sandbox trusting it, and an
