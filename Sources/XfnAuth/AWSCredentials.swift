@@ -150,7 +150,7 @@ struct AWSCredentialChain: Sendable {
     }
 
     private func credentialProcess(_ command: String) async throws -> AWSCredentials {
-        guard let shell = ExternalProgram.find("/bin/sh", environment: environment) else { throw Failure(description: "no /bin/sh") }
+        guard let shell = ChildProcess.find("/bin/sh", environment: environment) else { throw Failure(description: "no /bin/sh") }
         let result = try await shell.run(["-c", command], input: Data(), environment: environment, timeout: .seconds(60))
         guard result.status == 0, !result.timedOut else {
             throw Failure(description: "exit status \(result.status): \(CredentialHelper.firstLine(result.stderrText))")

@@ -14,7 +14,7 @@ public struct AzureCLISource: CredentialSource {
     public func credential(registry: String, repository: String, trace: inout AuthTrace) async -> Credential? {
         // Other registries are not this source's business, and say nothing in the trace.
         guard (registry.split(separator: ":").first.map(String.init) ?? registry).hasSuffix(".azurecr.io") else { return nil }
-        guard let az = ExternalProgram.find("az", environment: environment) else {
+        guard let az = ChildProcess.find("az", environment: environment) else {
             trace.record(name, .skipped, "the az CLI is not on PATH")
             return nil
         }

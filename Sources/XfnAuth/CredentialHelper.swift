@@ -29,8 +29,8 @@ public struct CredentialHelper: Sendable {
     static let notFoundMessage = "credentials not found in native keychain"
 
     public func get(serverURL: String) async -> Lookup {
-        guard let program = ExternalProgram.find(programName, environment: environment) else { return .missing }
-        let result: ExternalProgram.Result
+        guard let program = ChildProcess.find(programName, environment: environment) else { return .missing }
+        let result: ChildProcess.Result
         do { result = try await program.run(["get"], input: Data(serverURL.utf8), environment: environment, timeout: timeout) } catch {
             return .failed("cannot start \(program.path): \(error)")
         }
@@ -66,8 +66,8 @@ public struct CredentialHelper: Sendable {
     }
 
     @discardableResult
-    private func runChecked(_ action: String, input: Data, serverURL: String) async throws -> ExternalProgram.Result {
-        guard let program = ExternalProgram.find(programName, environment: environment) else {
+    private func runChecked(_ action: String, input: Data, serverURL: String) async throws -> ChildProcess.Result {
+        guard let program = ChildProcess.find(programName, environment: environment) else {
             throw CredentialHelperError(helper: programName, action: action, serverURL: serverURL, detail: "it is not on PATH")
         }
         let result = try await program.run([action], input: input, environment: environment, timeout: timeout)

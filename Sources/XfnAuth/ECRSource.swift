@@ -171,7 +171,7 @@ public struct ECRCredentialSource: CredentialSource {
         case .notFound: trace.record(name, .noMatch, "\(helper.programName) get \(registry) → credentials not found (it hides the reason; its stderr says more)")
         case .failed(let detail): trace.record(name, .failed, "\(helper.programName) get \(registry) → \(detail)")
         }
-        guard !host.isPublic, let aws = ExternalProgram.find("aws", environment: environment) else {
+        guard !host.isPublic, let aws = ChildProcess.find("aws", environment: environment) else {
             trace.record(name, .skipped, "the aws CLI is not on PATH")
             return nil
         }

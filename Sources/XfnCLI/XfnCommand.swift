@@ -20,21 +20,36 @@ public struct XfnCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Parses, runs, and turns every error into `xfn: error:` / `hint:` lines and the documented exit status.
+    /// Parses, runs, and turns every error into `xfn: error:` / `hint:` lines and the documented exit
+    /// status. SIGINT and SIGTERM cancel the command; once its cleanup ran, xfn exits 130 or 143.
     public static func runMain(arguments: [String]? = nil) async {
-        do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let error as any XfnError {
+        let command = Task { try await execute(arguments) }
+        let interruption = Interruption { command.cancel() }
+        let outcome = await command.result
+        if let signal = interruption.signal {
+            Terminal.standardError.write("xfn: interrupted\n")
+            Foundation.exit(Interruption.exitStatus(for: signal))
+        }
+        if case .failure(let error) = outcome { exit(reporting: error) }
+    }
+
+    private static func execute(_ arguments: [String]?) async throws {
+        var command = try parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    private static func exit(reporting error: any Error) -> Never {
+        switch error {
+        case let error as any XfnError:
             Terminal.standardError.write(ErrorReport.text(for: error))
             Foundation.exit(error.exitCode.rawValue)
-        } catch let exit as ExitCode {
+        case let exit as ExitCode:
             Foundation.exit(exit.rawValue)
-        } catch {
+        default:
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {

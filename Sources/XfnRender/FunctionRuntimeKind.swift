@@ -5,7 +5,8 @@ import XfnFunctions
 public enum FunctionRuntimeKind: String, Sendable, CaseIterable {
     /// The image is pulled, unpacked, and its entrypoint run under bubblewrap. xfn's default.
     case process
-    /// Podman's or Docker's command line runs the image, as crossplane render does with Docker.
+    /// Podman's or Docker's command line runs the image, as crossplane render does with Docker
+    /// (`--runtime docker`; `XFN_CONTAINER_CLI` picks the program).
     case docker
     /// The function already runs somewhere; xfn only dials it.
     case development
@@ -45,14 +46,17 @@ public struct RuntimeConfiguration: Sendable {
     /// Turns a Function's package reference into an unpacked image; supplied by the command line,
     /// which owns the registry client and the cache.
     public var images: (any FunctionImageSource)?
+    /// Where the docker runtime finds its command line (`XFN_CONTAINER_CLI`, `PATH`) and what it passes on to it.
+    public var environment: Environment
 
     public init(override: FunctionRuntimeKind? = nil, timeout: Duration = .seconds(60), verbose: Bool = false,
-                noSandbox: Bool = false, images: (any FunctionImageSource)? = nil) {
+                noSandbox: Bool = false, images: (any FunctionImageSource)? = nil, environment: Environment = .current) {
         self.override = override
         self.timeout = timeout
         self.verbose = verbose
         self.noSandbox = noSandbox
         self.images = images
+        self.environment = environment
     }
 }
 

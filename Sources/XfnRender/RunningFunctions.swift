@@ -7,6 +7,7 @@ import XfnFunctions
 /// call of the run.
 public actor RunningFunctions {
     private var processes: [FunctionProcess] = []
+    private var containers: [ContainerFunction] = []
 
     private init() {}
 
@@ -54,8 +55,10 @@ public actor RunningFunctions {
             }
             return target
         case .docker:
-            throw RenderError(.runtime, "function \"\(name)\": the docker runtime is not available in this version of xfn",
-                              hint: "use --runtime process (the default) or --runtime development")
+            let container = try ContainerFunction(function: function, environment: configuration.environment, verbose: configuration.verbose)
+            // Registered before it starts, so a half-started container is cleaned up too.
+            containers.append(container)
+            return try await container.start(timeout: configuration.timeout)
         case .process:
             guard let images = configuration.images else {
                 throw RenderError(.runtime, "function \"\(name)\": no image source to run it as a process")
@@ -78,10 +81,12 @@ public actor RunningFunctions {
     }
 
     private func stopAll() async {
-        let running = processes
+        let running = processes, started = containers
         processes = []
+        containers = []
         await withTaskGroup(of: Void.self) { group in
             for process in running { group.addTask { await process.stop() } }
+            for container in started { group.addTask { await container.cleanUp() } }
         }
     }
 }

@@ -25,11 +25,12 @@ enum RenderFixtures {
         throw TestSupportError("\(candidate) is not on PATH", hint: "run scripts/bootstrap (it installs the Python function SDK)")
     }
 
-    /// Starts a Python SDK function on a free loopback port and returns it with that port.
-    static func startPeer(_ script: String) async throws -> (FunctionProcess, Int) {
+    /// Starts a Python SDK function on a free port and returns it with that port. It listens on
+    /// loopback unless `host` says otherwise (containers need 0.0.0.0).
+    static func startPeer(_ script: String, host: String = "127.0.0.1") async throws -> (FunctionProcess, Int) {
         let port = try LoopbackPort.free()
         let process = try FunctionProcess(function: script, executable: try python(),
-                                          arguments: [functionScript(script), "--insecure", "--address", "127.0.0.1:\(port)"],
+                                          arguments: [functionScript(script), "--insecure", "--address", "\(host):\(port)"],
                                           port: port, forwardStderr: false, environment: nil, workingDirectory: nil)
         do {
             try await process.waitUntilListening(timeout: .seconds(30))

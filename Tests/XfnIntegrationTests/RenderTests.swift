@@ -182,6 +182,34 @@ import XfnTestSupport
         }
     }
 
+    /// Ctrl-C (SIGINT) or a CI runner's SIGTERM: xfn stops its functions, then exits 128 + the signal.
+    @Test(arguments: [SIGINT, SIGTERM]) func signalledXfnStopsItsFunctionsFirst(signal: Int32) async throws {
+        try await RegistryProcess.with { registry in
+            try await RenderFixtures.pushRelayImage(to: registry, repository: "test/function-interrupted", env: ["NEVER_LISTEN=1"])
+            let xfn = try XfnProcess()
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([
+                ("function-compose", [:], "\(registry.host)/test/function-interrupted:v1"),
+            ]), to: "functions.yaml")
+            let render = try InterruptibleXfn(xfn, [
+                "render", "--verbose", "--timeout", "60s", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host,
+                RenderFixtures.caseFile("compose", "xr.yaml"), RenderFixtures.caseFile("compose", "composition.yaml"), functions,
+            ])
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            while !render.stderr.contains("not listening"), render.isRunning, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(render.stderr.contains("xfn: function function-compose: not listening"))
+            #expect(!RenderFixtures.processes(mentioning: xfn.cacheDirectory).isEmpty)
+            render.send(signal)
+            let status = try await render.exitStatus(within: .seconds(30))
+            #expect(status == 128 + signal, "\(render.stderr)")
+            #expect(render.stderr.contains("xfn: interrupted"))
+            // Stopped by xfn before it exited, not left to bubblewrap noticing its parent is gone.
+            #expect(RenderFixtures.processes(mentioning: xfn.cacheDirectory).isEmpty)
+        }
+    }
+
     @Test func badTimeoutIsAUsageError() async throws {
         let xfn = try XfnProcess()
         let result = try await xfn.run(["render", "--timeout", "soon", "xr.yaml", "comp.yaml", "fns.yaml"])

@@ -4,6 +4,8 @@
  * (--insecure --address HOST:PORT), reports on stderr whether it can write outside /tmp, and then
  * relays each connection to UPSTREAM (an environment variable, host:port), where a real function
  * written with the Python SDK answers. With NEVER_LISTEN set it never listens at all.
+ * Without --address it listens on 0.0.0.0:9443 like the SDKs, which is what a container runtime
+ * relies on; it exits on SIGTERM, which a container's first process must handle itself.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,11 @@ static void probe(const char *path) {
 
 static struct sockaddr_in upstream;
 
+static void terminate(int signal) {
+    (void)signal;
+    _exit(0);
+}
+
 static void *relay(void *argument) {
     int client = (int)(long)argument;
     int server = socket(AF_INET, SOCK_STREAM, 0);
@@ -68,7 +76,8 @@ static void *relay(void *argument) {
 }
 
 int main(int argc, char **argv) {
-    const char *address = "127.0.0.1:9443";
+    const char *address = "0.0.0.0:9443";
+    signal(SIGTERM, terminate);
     int insecure = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--insecure") == 0) insecure = 1;

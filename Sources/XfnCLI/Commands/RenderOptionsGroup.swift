@@ -51,7 +51,7 @@ struct RenderOptionsGroup: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An XRD file whose defaults are applied to the XR before rendering.", valueName: "file"))
     var xrd: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run every Function with this runtime: process, docker or development.", valueName: "runtime"))
+    @Option(name: .long, help: ArgumentHelp("Run every Function with this runtime: process, docker (through the docker or podman command line; XFN_CONTAINER_CLI chooses) or development.", valueName: "runtime"))
     var runtime: String?
 
     @Flag(name: .long, help: "Run function processes without the bubblewrap sandbox.")
