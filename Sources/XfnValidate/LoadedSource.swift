@@ -34,18 +34,36 @@ struct LoadedSource: Sendable {
     /// Reads, hashes and (when needed) parses one input. Blocking; run it off the cooperative pool.
     static func load(_ location: InputLocation, isExtension: Bool, settings: Settings) -> LoadedSource {
         var loaded = LoadedSource(location: location, isExtension: isExtension)
+        // Standard input cannot be read twice, so it is never left for a later reparse.
+        let skippable = isExtension || (settings.skipsSchemaOnlyInputs && location != .standardInput)
+        var fingerprint: (stamp: FileStamp, verifiedAt: Int64)?
+        if let cache = settings.cache, case .file(let path) = location {
+            let verifiedAt = SourceIndex.now()
+            if let stamp = FileStamp(path: path) {
+                fingerprint = (stamp, verifiedAt)
+                if !cache.ignoresStoredEntries, let (key, index) = cache.sources.lookup(path, stamp: stamp),
+                   skippable, index.onlySources || isExtension, !index.contributes || cache.hasEntries(forKey: key) {
+                    loaded.cacheKey = key
+                    loaded.index = index
+                    return loaded
+                }
+            }
+        }
         let data: Data
         do { data = try location.readContents(standardInput: settings.standardInput) } catch {
             loaded.readError = (error as? any XfnError) ?? ValidateError("cannot read \(location): \(error)")
             return loaded
         }
+        // Remembered only when the file did not move while it was read.
+        if let before = fingerprint, case .file(let path) = location, FileStamp(path: path) != before.stamp { fingerprint = nil }
         if let cache = settings.cache {
             let key = SchemaCache.key(forContents: data)
             loaded.cacheKey = key
-            // Standard input cannot be read twice, so it is never left for a later reparse.
-            let skippable = isExtension || (settings.skipsSchemaOnlyInputs && location != .standardInput)
             if skippable, let index = cache.index(forKey: key), index.onlySources || isExtension {
                 loaded.index = index
+                if let fingerprint, case .file(let path) = location {
+                    cache.sources.record(path, stamp: fingerprint.stamp, verifiedAt: fingerprint.verifiedAt, key: key, index: index)
+                }
                 return loaded
             }
         }
@@ -62,6 +80,13 @@ struct LoadedSource: Sendable {
             } catch {
                 loaded.cacheNotice = "cannot cache the schemas of \(location): \(error)"
             }
+        }
+        // Sources that supply nothing are remembered only in the source index, which is cheaper
+        // than a file of their own (creating many small files is slow on some file systems).
+        if let cache = settings.cache, let key = loaded.cacheKey, let fingerprint, case .file(let path) = location,
+           loaded.readError == nil, loaded.sourceErrors.isEmpty, loaded.documentErrors.isEmpty,
+           loaded.cacheNotice == nil, loaded.entries == nil || !loaded.index.contributes {
+            cache.sources.record(path, stamp: fingerprint.stamp, verifiedAt: fingerprint.verifiedAt, key: key, index: loaded.index)
         }
         return loaded
     }

@@ -1,17 +1,20 @@
 import Foundation
 import XfnCore
 
-/// Schema sources already read once, stored as compact JSON under `$CACHE/schemas/v1/`, keyed by the
-/// SHA-256 of the source file's bytes (or by a package's digest). A warm run reads a small index per
-/// source and the schemas of only the kinds its resources use; it parses no CRD YAML.
+/// Schema sources already read once, stored under `$CACHE/schemas/v2/`, keyed by the SHA-256 of the
+/// source file's bytes (or by a package's digest). Local files are found again by their `stat`
+/// fingerprint (`sources.index`), so a warm run neither reads nor hashes unchanged sources; it
+/// loads the schemas of only the kinds its resources use, and parses no CRD YAML.
 public struct SchemaCache: Sendable {
     public let directory: String
     /// Read nothing back; store afresh (`--update-cache`).
     public var ignoresStoredEntries: Bool
+    let sources: SourceIndex
 
     public init(cacheDirectory: String, ignoresStoredEntries: Bool = false) {
-        directory = cacheDirectory + "/schemas/v1"
+        directory = cacheDirectory + "/schemas/v2"
         self.ignoresStoredEntries = ignoresStoredEntries
+        sources = SourceIndex(path: directory + "/sources.index")
     }
 
     /// What a source holds, without its schemas.
@@ -73,9 +76,11 @@ public struct SchemaCache: Sendable {
         "package-" + digest.replacingOccurrences(of: ":", with: "-")
     }
 
-    /// One file per source: the index on the first line, the schemas after it. A warm run reads
-    /// only the first line of most of them.
-    private func path(_ key: String) -> String { "\(directory)/\(key).json" }
+    /// One file per source: the index on the first line, then one line per schema:
+    /// `<sha256 of the rest>\t["apiVersion","kind","crd"]\t<schema>`, the schema without its prose.
+    /// A warm run reads only the first line of a package's file, and parses only the lines of the
+    /// kinds it uses.
+    func path(_ key: String) -> String { "\(directory)/\(key).json" }
 
     /// The stored index, or nil when there is none (or it cannot be read back, which a later
     /// store repairs).
@@ -85,18 +90,44 @@ public struct SchemaCache: Sendable {
         return Index(json: value)
     }
 
-    /// The schemas stored with an index.
-    public func entries(forKey key: String, origin: String) throws -> [SchemaEntry] {
+    /// Whether the schemas stored under `key` are there to read.
+    func hasEntries(forKey key: String) -> Bool {
+        !ignoresStoredEntries && access(path(key), R_OK) == 0
+    }
+
+    /// The schemas stored with an index; only those of `kinds` when given. A line that does not
+    /// match its checksum makes the whole entry unusable.
+    public func entries(forKey key: String, origin: String, kinds: Set<GroupVersionKind>? = nil) throws -> [SchemaEntry] {
         let file = path(key)
         guard let data = FileManager.default.contents(atPath: file),
               let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
             throw ValidateError("the schema cache entry \(file) is missing or truncated", hint: "run again with --clean-cache")
         }
-        let value: Value
-        do { value = try ValueJSON.parse(data[(newline + 1)...]) } catch {
-            throw ValidateError("the schema cache entry \(file) is corrupt: \(error)", hint: "run again with --clean-cache")
+        func corrupt(_ reason: String) -> ValidateError {
+            ValidateError("the schema cache entry \(file) is corrupt: \(reason)", hint: "run again with --clean-cache")
         }
-        return (value.arrayValue ?? []).compactMap { SchemaEntry(json: $0, origin: origin) }
+        guard data.last == UInt8(ascii: "\n") else { throw corrupt("it does not end with a newline") }
+        var result: [SchemaEntry] = []
+        for line in data[(newline + 1)...].split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, fields[0].count == 64 else { throw corrupt("a schema line lacks its fields") }
+            let names: Value
+            do { names = try ValueJSON.parse(Data(fields[1])) } catch { throw corrupt("\(error)") }
+            guard let items = names.arrayValue, items.count == 3, let apiVersion = items[0].stringValue,
+                  let kind = items[1].stringValue, let crd = items[2].stringValue else { throw corrupt("a schema line lacks its kind") }
+            let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
+            if let kinds, !kinds.contains(gvk) { continue }
+            let checked = data[fields[1].startIndex..<line.endIndex]
+            guard SHA256Hasher.digest(Data(checked)).hex.utf8.elementsEqual(fields[0]) else {
+                throw corrupt("the schema of \(gvk) does not match its checksum")
+            }
+            do {
+                result.append(SchemaEntry(gvk: gvk, crdName: crd, schema: try ValueJSON.parse(Data(fields[2])), origin: origin))
+            } catch {
+                throw corrupt("\(error)")
+            }
+        }
+        return result
     }
 
     /// Writes through a temporary file and a rename, so a reader never sees half an entry and
@@ -105,8 +136,23 @@ public struct SchemaCache: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var bytes = CompactJSON.encode(index.json)
         bytes.append(UInt8(ascii: "\n"))
-        bytes += CompactJSON.encode(.array(entries.map(\.json)))
-        try write(bytes, to: path(key))
+        for entry in entries {
+            var rest = CompactJSON.encode([.string(entry.gvk.apiVersion), .string(entry.gvk.kind), .string(entry.crdName)])
+            rest.append(UInt8(ascii: "\t"))
+            rest += CompactJSON.encode(SchemaStripping.strip(entry.schema))
+            bytes += Array(SHA256Hasher.digest(Data(rest)).hex.utf8)
+            bytes.append(UInt8(ascii: "\t"))
+            bytes += rest
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try CacheFile.write(bytes, to: path(key))
+    }
+
+    /// Remembers the fingerprints of the local sources read in this run.
+    public func saveSourceIndex() throws {
+        guard !sources.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try sources.save()
     }
 
     /// The bytes before the first newline, read in small pieces; nil when the file is absent.
@@ -124,32 +170,6 @@ public struct SchemaCache: Sendable {
                 return line + buffer[..<newline]
             }
             line += buffer[..<count]
-        }
-    }
-
-    /// No fsync: a lost entry is only read again from its source, and the rename keeps readers
-    /// from ever seeing a partial file.
-    private func write(_ bytes: [UInt8], to destination: String) throws {
-        let temporary = "\(destination).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(descriptor)
-                unlink(temporary)
-                throw FileError(path: temporary, operation: "write", code: code)
-            }
-            offset += written
-        }
-        close(descriptor)
-        guard rename(temporary, destination) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw FileError(path: destination, operation: "rename into", code: code)
         }
     }
 

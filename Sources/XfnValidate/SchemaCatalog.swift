@@ -8,8 +8,8 @@ import XfnYAML
 struct SchemaCatalog: Sendable {
     enum Location: Sendable {
         case entry(SchemaEntry)
-        /// In the schema cache under this key.
-        case cached(key: String, origin: String)
+        /// In the schema cache under this key; `file` is read again should the entry be damaged.
+        case cached(key: String, origin: String, file: InputLocation?)
     }
 
     enum Compiled: Sendable {
@@ -28,7 +28,7 @@ struct SchemaCatalog: Sendable {
         if let entries = file.entries {
             for entry in entries { locations[entry.gvk] = .entry(entry) }
         } else if let key = file.cacheKey {
-            for gvk in file.index.kinds { locations[gvk] = .cached(key: key, origin: file.location.description) }
+            for gvk in file.index.kinds { locations[gvk] = .cached(key: key, origin: file.location.description, file: file.location) }
         }
     }
 
@@ -42,7 +42,7 @@ struct SchemaCatalog: Sendable {
         let digest = try await provider.digest(forPackage: reference)
         let key = digest.map(SchemaCache.key(forPackageDigest:))
         if let cache, let key, let index = cache.index(forKey: key) {
-            for gvk in index.kinds { locations[gvk] = .cached(key: key, origin: reference) }
+            for gvk in index.kinds { locations[gvk] = .cached(key: key, origin: reference, file: nil) }
             cachedPackages += 1
             return
         }
@@ -72,11 +72,11 @@ struct SchemaCatalog: Sendable {
     /// Compiles the schemas of `kinds` in parallel; kinds without a schema are left out.
     func compile(_ kinds: Set<GroupVersionKind>, cache: SchemaCache?) async throws -> [GroupVersionKind: Compiled] {
         var entries: [SchemaEntry] = []
-        var cachedKeys: [String: (origin: String, kinds: Set<GroupVersionKind>)] = [:]
+        var cachedKeys: [String: (origin: String, file: InputLocation?, kinds: Set<GroupVersionKind>)] = [:]
         for gvk in kinds {
             switch locations[gvk] {
             case .entry(let entry)?: entries.append(entry)
-            case .cached(let key, let origin)?: cachedKeys[key, default: (origin, [])].kinds.insert(gvk)
+            case .cached(let key, let origin, let file)?: cachedKeys[key, default: (origin, file, [])].kinds.insert(gvk)
             case nil: continue
             }
         }
@@ -86,7 +86,12 @@ struct SchemaCatalog: Sendable {
                 for (key, wanted) in keys {
                     group.addTask {
                         try await BlockingIO.run {
-                            try cache.entries(forKey: key, origin: wanted.origin).filter { wanted.kinds.contains($0.gvk) }
+                            do {
+                                return try cache.entries(forKey: key, origin: wanted.origin, kinds: wanted.kinds)
+                            } catch {
+                                guard let file = wanted.file else { throw error }
+                                return try Self.reread(file, key: key, cache: cache, kinds: wanted.kinds, damage: error)
+                            }
                         }
                     }
                 }
@@ -111,5 +116,22 @@ struct SchemaCatalog: Sendable {
             for await (gvk, result) in group { compiled[gvk] = result }
             return compiled
         }
+    }
+
+    /// A damaged cache entry is never trusted: its source is read again and the entry stored afresh.
+    private static func reread(_ file: InputLocation, key: String, cache: SchemaCache, kinds: Set<GroupVersionKind>,
+                               damage: any Error) throws -> [SchemaEntry] {
+        var fresh = cache
+        fresh.ignoresStoredEntries = true
+        // Only a file that read cleanly was cached, so accepting repeated keys changes nothing here.
+        let settings = LoadedSource.Settings(cache: fresh, allowDuplicateKeys: true, standardInput: { Data() }, skipsSchemaOnlyInputs: false)
+        let loaded = LoadedSource.load(file, isExtension: true, settings: settings)
+        guard loaded.readError == nil, loaded.documentErrors.isEmpty, loaded.sourceErrors.isEmpty else { throw damage }
+        // Stored afresh under the key of what the file holds now, and read back as any cached entry.
+        guard let entries = loaded.entries else {
+            guard let key = loaded.cacheKey else { throw damage }
+            return try cache.entries(forKey: key, origin: file.description, kinds: kinds)
+        }
+        return entries.filter { kinds.contains($0.gvk) }
     }
 }

@@ -52,6 +52,11 @@ public enum ValidationRun {
                                              standardInput: options.standardInput, skipsSchemaOnlyInputs: options.mode == .sorted)
         var files = await load(schemaSources.map { ($0, true) } + inputs.map { ($0, false) }, settings: settings)
         var notices = files.compactMap(\.cacheNotice)
+        if let cache = options.cache {
+            do { try await BlockingIO.run { try cache.saveSourceIndex() } } catch {
+                notices.append("cannot save the schema cache's source index: \(error)")
+            }
+        }
 
         // Sources given as such must be usable, as crossplane requires.
         for file in files where file.isExtension {

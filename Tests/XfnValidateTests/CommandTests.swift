@@ -149,7 +149,7 @@ import XfnTestSupport
     @Test func schemaCacheIsWrittenUnderTheCacheDirectory() async throws {
         let first = try await xfn(["validate", "--extensions", "crd.yaml", "good.yaml"])
         #expect(first.status == 0)
-        let stored = try FileManager.default.contentsOfDirectory(atPath: workspace.path("cache/schemas/v1"))
+        let stored = try FileManager.default.contentsOfDirectory(atPath: workspace.path("cache/schemas/v2"))
         #expect(stored.contains { $0.hasPrefix("file-") && $0.hasSuffix(".json") })
         let cleaned = try await xfn(["validate", "--clean-cache", "--extensions", "crd.yaml", "good.yaml"])
         #expect(cleaned.stdoutText == first.stdoutText)

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+import XfnCore
+
+/// Which content key (and what schema-cache index) a local file had when it was last read, by path
+/// and `stat` fingerprint, as git's index remembers the blobs of a work tree: a warm run stats its
+/// sources instead of reading and hashing them.
+///
+/// One file, `sources.index`, rewritten whole through a temporary file and a rename, with a SHA-256
+/// of its text on its last line; a file that does not check out is ignored (and rewritten by the
+/// run), never trusted. Concurrent runs may each rewrite it: the last rename wins and the other run's
+/// new records are merely read again next time.
+final class SourceIndex: Sendable {
+    struct Record: Sendable {
+        var stamp: FileStamp
+        /// The coarse real-time clock just before the file was stat'ed and read.
+        var verifiedAt: Int64
+        var key: String
+        /// `SchemaCache.Index` as compact JSON, parsed only when a run asks for the file.
+        var index: [UInt8]
+    }
+
+    static let header = "xfn source index 1"
+
+    let path: String
+    private struct State {
+        var loaded = false
+        /// The index file's own modification time, on the file system's clock.
+        var written: Int64 = 0
+        var records: [String: Record] = [:]
+        var updates: [String: Record] = [:]
+    }
+    private let state = Mutex(State())
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Whether this run recorded nothing.
+    var isEmpty: Bool { state.withLock { $0.updates.isEmpty } }
+
+    /// The key and index of `file` when its fingerprint is unchanged and was not racy: a file
+    /// modified in the same clock tick as it was read (or as the index was written) could have
+    /// changed again without its stamp moving, so it is read and hashed again.
+    func lookup(_ file: String, stamp: FileStamp) -> (key: String, index: SchemaCache.Index)? {
+        let found: (Record, Int64)? = state.withLock { state in
+            if !state.loaded {
+                (state.written, state.records) = Self.read(path)
+                state.loaded = true
+            }
+            return state.records[file].map { ($0, state.written) }
+        }
+        guard let (record, written) = found, record.stamp == stamp,
+              stamp.modified < record.verifiedAt, stamp.modified < written,
+              let value = try? ValueJSON.parse(Data(record.index)), let index = SchemaCache.Index(json: value) else { return nil }
+        return (record.key, index)
+    }
+
+    /// Remembers what a file held; `stamp` must be taken before reading it and found unchanged after.
+    func record(_ file: String, stamp: FileStamp, verifiedAt: Int64, key: String, index: SchemaCache.Index) {
+        guard !file.utf8.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) else { return }
+        let record = Record(stamp: stamp, verifiedAt: verifiedAt, key: key, index: CompactJSON.encode(index.json))
+        state.withLock { state in
+            // A record that stands already is not written again, so a warm run rewrites nothing.
+            if state.loaded, let known = state.records[file], known.stamp == stamp, known.key == key,
+               known.index == record.index, stamp.modified < known.verifiedAt, stamp.modified < state.written { return }
+            state.updates[file] = record
+        }
+    }
+
+    /// Writes this run's records over what the file holds now (another run may have written it
+    /// since), dropping records of files that are gone or changed. Nothing is written when nothing
+    /// was recorded.
+    func save() throws {
+        let updates = state.withLock { state in
+            let updates = state.updates
+            state.updates = [:]
+            return updates
+        }
+        guard !updates.isEmpty else { return }
+        var records = Self.read(path).records
+        records.merge(updates) { _, new in new }
+        var text: [UInt8] = Array(Self.header.utf8)
+        text.append(UInt8(ascii: "\n"))
+        for (file, record) in records.sorted(by: { $0.key < $1.key }) {
+            if updates[file] == nil, FileStamp(path: file) != record.stamp { continue }
+            let stamp = record.stamp
+            text += Array("\(file)\t\(stamp.device)\t\(stamp.inode)\t\(stamp.size)\t\(stamp.modified)\t\(stamp.changed)\t\(record.verifiedAt)\t\(record.key)\t".utf8)
+            text += record.index
+            text.append(UInt8(ascii: "\n"))
+        }
+        text += Array("sha256 \(SHA256Hasher.digest(Data(text)).hex)\n".utf8)
+        try CacheFile.write(text, to: path)
+    }
+
+    /// The coarse real-time clock, which Linux file systems stamp modification times from.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
+    /// The records of the index file and its modification time; none when it is absent or damaged.
+    static func read(_ path: String) -> (written: Int64, records: [String: Record]) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return (0, [:]) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, let data = try? handle.readToEnd() else { return (0, [:]) }
+        let written = FileStamp(info).modified
+        guard let records = parse([UInt8](data)) else { return (0, [:]) }
+        return (written, records)
+    }
+
+    static func parse(_ bytes: [UInt8]) -> [String: Record]? {
+        // The checksum line: "sha256 " and 64 hex digits and a newline, over everything before it.
+        let trailer = 7 + 64 + 1
+        guard bytes.count >= trailer, bytes.last == UInt8(ascii: "\n") else { return nil }
+        let bodyEnd = bytes.count - trailer
+        guard bodyEnd == 0 || bytes[bodyEnd - 1] == UInt8(ascii: "\n"),
+              Array(bytes[bodyEnd..<(bodyEnd + 7)]) == Array("sha256 ".utf8),
+              String(decoding: bytes[(bodyEnd + 7)..<(bytes.count - 1)], as: UTF8.self)
+                == SHA256Hasher.digest(Data(bytes[..<bodyEnd])).hex else { return nil }
+        let lines = bytes[..<bodyEnd].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.first.map({ Array($0) == Array(header.utf8) }) == true else { return nil }
+        var records: [String: Record] = [:]
+        for line in lines.dropFirst() where !line.isEmpty {
+            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 8, omittingEmptySubsequences: false)
+            guard fields.count == 9 else { return nil }
+            func number(_ index: Int) -> Int64? { Int64(String(decoding: fields[index], as: UTF8.self)) }
+            guard let device = UInt64(String(decoding: fields[1], as: UTF8.self)),
+                  let inode = UInt64(String(decoding: fields[2], as: UTF8.self)),
+                  let size = number(3), let modified = number(4), let changed = number(5), let verifiedAt = number(6) else { return nil }
+            let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
+            records[String(decoding: fields[0], as: UTF8.self)] = Record(
+                stamp: stamp, verifiedAt: verifiedAt, key: String(decoding: fields[7], as: UTF8.self), index: Array(fields[8]))
+        }
+        return records
+    }
+}
