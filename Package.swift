@@ -75,6 +75,15 @@ let package = Package(
         // Serves the example and benchmark images for scripts/demo and scripts/bench.
         .executableTarget(name: "xfn-fixtures", dependencies: ["XfnTestSupport", "XfnCore"],
                           path: "Tests/Fixtures", swiftSettings: strict),
+        // A static composition function for the render tests and scripts/bench/render.
+        .executableTarget(name: "xfn-test-function",
+                          dependencies: [
+                              "XfnFunctions", "XfnCore",
+                              .product(name: "GRPCCore", package: "grpc-swift-2"),
+                              .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                              .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                          ],
+                          path: "Tests/TestFunction", swiftSettings: strict),
         .testTarget(name: "XfnCoreTests", dependencies: ["XfnCore"], swiftSettings: strict),
         .testTarget(name: "XfnOCITests", dependencies: ["XfnOCI"], swiftSettings: strict),
         .testTarget(name: "XfnHTTPTests", dependencies: ["XfnHTTP", "XfnTestSupport"], swiftSettings: strict),

@@ -5,7 +5,11 @@ import XfnTestSupport
 // Serves example and benchmark images from a real Distribution registry on 127.0.0.1, built from
 // testdata/ by the test-support code, until it receives SIGINT or SIGTERM.
 //
-//   xfn-fixtures serve --state DIR [--packages DIR] [--random NAME:LAYERS:BYTES]... [--tls] [--user NAME:PASSWORD]
+//   xfn-fixtures serve --state DIR [--packages DIR] [--random NAME:LAYERS:BYTES]...
+//                      [--function NAME:EXECUTABLE]... [--tls] [--user NAME:PASSWORD]
+//
+// `--function` pushes a runnable function image `xfn-functions/NAME:v1` holding EXECUTABLE (a static
+// binary, e.g. from scripts/build-test-function) at /function, its entrypoint, and /etc/function-name.
 //
 // When ready it writes DIR/env (shell exports: XFN_FIXTURE_REGISTRY, DOCKER_CONFIG, XDG_CONFIG_HOME),
 // DIR/references (one pushed reference a line) and finally DIR/ready.
@@ -14,12 +18,13 @@ struct Options {
     var state = ""
     var packages: String?
     var random: [(name: String, layers: Int, bytes: Int)] = []
+    var functions: [(name: String, executable: String)] = []
     var tls = false
     var user: RegistryCredentials?
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
-        guard rest.popFirst() == "serve" else { throw TestSupportError("usage: xfn-fixtures serve --state DIR [--packages DIR] [--random NAME:LAYERS:BYTES] [--tls] [--user NAME:PASSWORD]") }
+        guard rest.popFirst() == "serve" else { throw TestSupportError("usage: xfn-fixtures serve --state DIR [--packages DIR] [--random NAME:LAYERS:BYTES] [--function NAME:EXECUTABLE] [--tls] [--user NAME:PASSWORD]") }
         while let flag = rest.popFirst() {
             switch flag {
             case "--state": state = rest.popFirst() ?? ""
@@ -35,6 +40,12 @@ struct Options {
                     throw TestSupportError("--random takes NAME:LAYERS:BYTES")
                 }
                 random.append((parts[0], layers, bytes))
+            case "--function":
+                let parts = (rest.popFirst() ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw TestSupportError("--function takes NAME:EXECUTABLE")
+                }
+                functions.append((parts[0], parts[1]))
             default: throw TestSupportError("unknown flag \(flag)")
             }
         }
@@ -85,6 +96,16 @@ func run() async throws {
         try builder.addImage(TestImage(layers: Array(repeating: .random(size: image.bytes), count: image.layers)), tag: "v1")
         try await Skopeo.push(layout: builder.layoutPath, tag: "v1", to: registry, repository: "xfn-bench/\(image.name)", creds: options.user, all: false)
         references.append("\(registry.host)/xfn-bench/\(image.name):v1")
+    }
+
+    for function in options.functions {
+        let layout = layouts.appending("function-\(function.name)")
+        // A file naming the function makes every image's layer distinct, as two real functions' are,
+        // so pulling two of them moves and unpacks two layers even when they hold the same executable.
+        try FunctionImageLayout.write(executable: function.executable, to: layout, tag: "v1",
+                                      otherFiles: [TarFile(path: "etc/function-name", contents: Data("\(function.name)\n".utf8))])
+        try await Skopeo.push(layout: layout, tag: "v1", to: registry, repository: "xfn-functions/\(function.name)", creds: options.user, all: false)
+        references.append("\(registry.host)/xfn-functions/\(function.name):v1")
     }
 
     var environment = "export XFN_FIXTURE_REGISTRY=\(registry.host)\n"

@@ -1,0 +1,67 @@
+import GRPCCore
+import SwiftProtobuf
+import XfnCore
+import XfnFunctions
+
+/// The function's one RPC. The input's `kind` picks the behaviour:
+///
+/// * `Resources` composes `spec.resources[]`: each entry's `base` object, with `patches[]` copying
+///   `fromFieldPath` (read from the observed XR) to `toFieldPath` (written into the resource).
+/// * `AutoReady` marks each desired composed resource ready whose observed counterpart has a
+///   `Ready` condition with status `"True"`, and writes the count into the XR's status.
+///
+/// Desired state the step does not touch passes through, as the protocol asks of every function.
+struct Runner: FunctionRunnerV1.SimpleServiceProtocol {
+    static let inputAPIVersion = "testing.xfn.dev/v1alpha1"
+
+    func runFunction(request: RunFunctionRequest, context: ServerContext) async throws -> RunFunctionResponse {
+        var response = RunFunctionResponse()
+        response.meta.tag = request.meta.tag
+        response.meta.ttl = Google_Protobuf_Duration(seconds: 60)
+        response.desired = request.desired
+        if request.hasContext { response.context = request.context }
+
+        guard request.hasInput else {
+            response.results.append(.fatal("this function needs an input (kind Resources or AutoReady)"))
+            return response
+        }
+        let input = StructBridge.value(from: request.input)
+        let apiVersion = input["apiVersion"]?.stringValue ?? ""
+        guard apiVersion == Self.inputAPIVersion else {
+            response.results.append(.fatal("input apiVersion \"\(apiVersion)\" is not \(Self.inputAPIVersion)"))
+            return response
+        }
+        do {
+            switch input["kind"]?.stringValue {
+            case "Resources": try Compose.run(input: input, request: request, response: &response)
+            case "AutoReady": AutoReady.run(request: request, response: &response)
+            case let other:
+                response.results.append(.fatal("input kind \"\(other ?? "")\" is neither Resources nor AutoReady"))
+            }
+        } catch let error as InputError {
+            response.results.append(.fatal(error.description))
+        }
+        return response
+    }
+}
+
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension FunctionResult {
+    static func fatal(_ message: String) -> FunctionResult {
+        var result = FunctionResult()
+        result.severity = .fatal
+        result.message = message
+        return result
+    }
+
+    static func normal(_ message: String, reason: String) -> FunctionResult {
+        var result = FunctionResult()
+        result.severity = .normal
+        result.message = message
+        result.reason = reason
+        return result
+    }
+}
