@@ -240,13 +240,13 @@ private struct Pipes {
     }
 
     func closeChildEnds() {
-        stdin.map { close($0.read) }
+        if let stdin { close(stdin.read) }
         close(stdout.write)
         close(stderr.write)
     }
 
     func closeParentEnds() {
-        stdin.map { close($0.write) }
+        if let stdin { close(stdin.write) }
         close(stdout.read)
         close(stderr.read)
     }

@@ -127,7 +127,7 @@ struct PodmanSandbox {
             let ip = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer -> String in
                 var value = pointer.pointee.sin_addr
                 inet_ntop(AF_INET, &value, &text, socklen_t(text.count))
-                return String(cString: text)
+                return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             // Skip loopback and Podman's own bridge, which exists only while containers run.
             if !ip.hasPrefix("127."), !ip.hasPrefix("10.88.") { return ip }

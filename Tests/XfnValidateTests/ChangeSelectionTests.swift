@@ -65,9 +65,11 @@ import XfnCore
         #expect(plan.selection.reasons["apis/bucket/composition.yaml"] == "calls Function function-resources, which changed")
     }
 
-    @Test func changedExampleIsValidatedAloneButPlansItsCompositions() async throws {
+    @Test func changedExampleSelectsTheCompositionsItRenders() async throws {
         let plan = try await plan(["examples/bucket.yaml"])
-        #expect(plan.selection.files == ["examples/bucket.yaml"])
+        #expect(plan.selection.files == ["apis/bucket/composition.yaml", "examples/bucket.yaml"])
+        #expect(plan.selection.reasons["apis/bucket/composition.yaml"] == "renders examples/bucket.yaml, which changed")
+        #expect(plan.renderExamples == ["xbuckets.example": ["examples/bucket.yaml"]])
         #expect(plan.selection.compositions.map(\.file) == ["apis/bucket/composition.yaml"])
     }
 

@@ -43,7 +43,7 @@ import XfnCore
             .appendingPathComponent("examples").path
         let config = try ProjectConfig.load(root + "/.xfn.yaml")
         #expect(config.functionsFile == "functions.yaml")
-        #expect(config.runtimes["function-patch-and-transform"]?.kind == "Docker")
+        #expect(config.runtimes["function-patch-and-transform"]?.kind == "Process")
         let plan = try await ProjectPlan.make(config: config, arguments: [root + "/apis/bucket/definition.yaml"], workingDirectory: root)
         #expect(plan.selection.files == ["apis/bucket/definition.yaml", "examples/bucket.yaml"])
         #expect(plan.renderPlan.jobs.map(\.composition) == ["xbuckets.aws.storage.example.org"])
