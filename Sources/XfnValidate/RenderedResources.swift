@@ -16,6 +16,10 @@ extension ValidationRun {
     /// inputs; they are read, validated and used as that Composition's XRs.
     static func examplesBeside(_ files: [LoadedSource], settings: RenderSettings) throws -> [InputLocation] {
         guard settings.examplesBesideCompositions else { return [] }
+        // Without any Function nothing can render, so nothing beside the inputs is read either.
+        let functionsKnown = !settings.functions.isEmpty
+            || files.contains { !$0.index.packages.isEmpty || !functionDocuments([$0]).isEmpty }
+        guard functionsKnown else { return [] }
         let candidates = compositeResources(in: files)
         var directories: [String] = []
         for file in files where !file.isExtension {

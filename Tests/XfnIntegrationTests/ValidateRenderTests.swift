@@ -172,6 +172,16 @@ import XfnTestSupport
         #expect(!missing.stdoutText.contains("rendered by"))
     }
 
+    @Test func withoutFunctionsNothingBesideTheInputsIsRead() async throws {
+        let xfn = try XfnProcess()
+        let root = try project(xfn, functions: [])
+        let result = try await xfn.run(["validate", "--offline", "--no-config", "composition.yaml", "--extensions", "crds.yaml"], in: root)
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(!result.stdoutText.contains("examples/xr.yaml"), "\(result.stdoutText)")
+        #expect(result.stdoutText.hasSuffix("Total 1 resources: 1 missing schemas, 0 success cases, 0 failure cases\n"), "\(result.stdoutText)")
+        #expect(!result.stderrText.contains("warning"), "\(result.stderrText)")
+    }
+
     @Test func aFatalResultFailsTheRunWithExitFour() async throws {
         let (compose, composePort) = try await RenderFixtures.startPeer("compose.py")
         let (fatal, fatalPort) = try await RenderFixtures.startPeer("fatal.py")
