@@ -58,14 +58,19 @@ struct RenderOptionsGroup: ParsableArguments {
     var noSandbox = false
 
     mutating func validate() throws {
-        guard (try? Self.parseDuration(timeout)) != nil else {
-            throw ValidationError("--timeout takes a duration such as 30s, 1m or 1m30s, got '\(timeout)'")
+        try Self.checkFunctionFlags(timeout: timeout, flag: "--timeout", runtime: runtime)
+        for pair in Self.pairs(contextFiles) + Self.pairs(contextValues) + functionAnnotations where !pair.contains("=") {
+            throw ValidationError("expected key=value, got '\(pair)'")
+        }
+    }
+
+    /// The duration and runtime flags `xfn render` and `xfn validate` share, checked alike.
+    static func checkFunctionFlags(timeout: String, flag: String, runtime: String?) throws {
+        do { _ = try parseDuration(timeout) } catch {
+            throw ValidationError("\(flag) takes a duration such as 30s, 1m or 1m30s, got '\(timeout)'")
         }
         if let runtime, FunctionRuntimeKind(rawValue: runtime.lowercased()) == nil {
             throw ValidationError("--runtime takes process, docker or development, got '\(runtime)'")
-        }
-        for pair in Self.pairs(contextFiles) + Self.pairs(contextValues) + functionAnnotations where !pair.contains("=") {
-            throw ValidationError("expected key=value, got '\(pair)'")
         }
     }
 

@@ -22,12 +22,7 @@ struct ValidateRenderOptions: ParsableArguments {
     var noSandbox = false
 
     mutating func validate() throws {
-        guard (try? RenderOptionsGroup.parseDuration(functionTimeout)) != nil else {
-            throw ValidationError("--function-timeout takes a duration such as 30s, 1m or 1m30s, got '\(functionTimeout)'")
-        }
-        if let runtime, FunctionRuntimeKind(rawValue: runtime.lowercased()) == nil {
-            throw ValidationError("--runtime takes process, docker or development, got '\(runtime)'")
-        }
+        try RenderOptionsGroup.checkFunctionFlags(timeout: functionTimeout, flag: "--function-timeout", runtime: runtime)
     }
 
     var runtimeOverride: FunctionRuntimeKind? { runtime.flatMap { FunctionRuntimeKind(rawValue: $0.lowercased()) } }
