@@ -36,6 +36,12 @@ struct SchemaCatalog: Sendable {
         for entry in entries { locations[entry.gvk] = .entry(entry) }
     }
 
+    /// Takes `other`'s kinds that this catalog does not define; what is defined here wins.
+    mutating func fill(from other: SchemaCatalog) {
+        for (gvk, location) in other.locations where locations[gvk] == nil { locations[gvk] = location }
+        cachedPackages += other.cachedPackages
+    }
+
     /// A package's CRDs and converted XRDs; cached per package digest when the provider knows it.
     mutating func addPackage(_ reference: String, provider: any PackageSchemaProvider, cache: SchemaCache?,
                              notices: inout [String]) async throws {

@@ -22,6 +22,8 @@ public enum ValidationRun {
         public var packageProvider: (any PackageSchemaProvider)?
         /// An image whose CRDs (Composition, XRD, …) are added as schema sources.
         public var crossplaneImage: String?
+        /// An image read only for Crossplane's own kinds that no other source describes.
+        public var defaultCrossplaneImage: String?
         /// Package references whose schemas are used as if a document named them (`.xfn.yaml`'s schemas).
         public var packages: [String] = []
         /// Evaluates `x-kubernetes-validations`; without one, rules are not checked.
@@ -111,7 +113,13 @@ public enum ValidationRun {
             rendered = try await render(&files, settings: settings, rendering: rendering)
             notices += rendered.notices
         }
-        let items = workItems(files.filter { !$0.isExtension }, mode: options.mode, catalog: catalog) + rendered.items
+        let inputFiles = files.filter { !$0.isExtension }
+        var items = workItems(inputFiles, mode: options.mode, catalog: catalog) + rendered.items
+        if let image = options.defaultCrossplaneImage, !image.isEmpty,
+           await CrossplaneSchemas.addMissing(Set(items.compactMap(\.gvk)), from: image, to: &catalog, options: options, notices: &notices) {
+            // Schema sources among the inputs (XRDs, Functions) are validated once their kind is known.
+            items = workItems(inputFiles, mode: options.mode, catalog: catalog) + rendered.items
+        }
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
         var report = ValidationReport(results: results, notices: notices)

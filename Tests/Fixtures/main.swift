@@ -8,8 +8,10 @@ import XfnTestSupport
 //   xfn-fixtures serve --state DIR [--packages DIR] [--random NAME:LAYERS:BYTES]...
 //                      [--function NAME:EXECUTABLE]... [--tls] [--user NAME:PASSWORD]
 //
-// `--function` pushes a runnable function image `xfn-functions/NAME:v1` holding EXECUTABLE (a static
-// binary, e.g. from scripts/build-test-function) at /function, its entrypoint, and /etc/function-name.
+// `--function` pushes a runnable function image `xfn-functions/NAME:v1` holding EXECUTABLE (e.g. the
+// test function) at /function, its entrypoint, /etc/function-name and, when EXECUTABLE is dynamically
+// linked, the shared objects it loads. When the packages directory has a NAME package, the function
+// image carries its package.yaml too and replaces that package at `xfn-examples/NAME:v0.1.0`.
 //
 // When ready it writes DIR/env (shell exports: XFN_FIXTURE_REGISTRY, DOCKER_CONFIG, XDG_CONFIG_HOME),
 // DIR/references (one pushed reference a line) and finally DIR/ready.
@@ -81,8 +83,9 @@ func run() async throws {
     let layouts = try TemporaryDirectory(prefix: "xfn-fixtures")
     var references: [String] = []
 
+    let runnable = Set(options.functions.map(\.name))
     if let packages = options.packages {
-        for name in try FileManager.default.contentsOfDirectory(atPath: packages).sorted() {
+        for name in try FileManager.default.contentsOfDirectory(atPath: packages).sorted() where !runnable.contains(name) {
             let directory = packages + "/" + name
             guard FileManager.default.fileExists(atPath: directory + "/package.yaml") else { continue }
             let builder = try OCIImageBuilder(layoutPath: layouts.appending(name))
@@ -100,12 +103,20 @@ func run() async throws {
 
     for function in options.functions {
         let layout = layouts.appending("function-\(function.name)")
+        let libraries = try await FunctionImageLayout.sharedLibraryFiles(of: function.executable)
+        let packageFile = options.packages.map { "\($0)/\(function.name)/package.yaml" }
+        let packageYAML = try packageFile.flatMap { path -> String? in
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            return try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "REGISTRY/", with: registry.host + "/")
+        }
+        let (repository, tag) = packageYAML == nil ? ("xfn-functions/\(function.name)", "v1") : ("xfn-examples/\(function.name)", "v0.1.0")
         // A file naming the function makes every image's layer distinct, as two real functions' are,
         // so pulling two of them moves and unpacks two layers even when they hold the same executable.
-        try FunctionImageLayout.write(executable: function.executable, to: layout, tag: "v1",
-                                      otherFiles: [TarFile(path: "etc/function-name", contents: Data("\(function.name)\n".utf8))])
-        try await Skopeo.push(layout: layout, tag: "v1", to: registry, repository: "xfn-functions/\(function.name)", creds: options.user, all: false)
-        references.append("\(registry.host)/xfn-functions/\(function.name):v1")
+        try FunctionImageLayout.write(executable: function.executable, to: layout, tag: tag,
+                                      otherFiles: [TarFile(path: "etc/function-name", contents: Data("\(function.name)\n".utf8))] + libraries,
+                                      packageYAML: packageYAML)
+        try await Skopeo.push(layout: layout, tag: tag, to: registry, repository: repository, creds: options.user, all: false)
+        references.append("\(registry.host)/\(repository):\(tag)")
     }
 
     var environment = "export XFN_FIXTURE_REGISTRY=\(registry.host)\n"

@@ -4,20 +4,25 @@ import XfnFunctions
 /// The `Resources` behaviour: base objects patched from the XR.
 enum Compose {
     static func run(input: Value, request: RunFunctionRequest, response: inout RunFunctionResponse) throws {
-        guard let entries = input.value(at: ["spec", "resources"])?.arrayValue else {
-            throw InputError(description: "input kind Resources needs a list at spec.resources")
+        let listPath = input["apiVersion"]?.stringValue == Runner.patchAndTransformAPIVersion ? ["resources"] : ["spec", "resources"]
+        let listName = listPath.joined(separator: ".")
+        guard let entries = input.value(at: listPath)?.arrayValue else {
+            throw InputError(description: "input kind Resources needs a list at \(listName)")
         }
         let composite = StructBridge.value(from: request.observed.composite.resource)
         var names: [String] = []
         for (position, entry) in entries.enumerated() {
             guard let name = entry["name"]?.stringValue, !name.isEmpty else {
-                throw InputError(description: "spec.resources[\(position)] has no name")
+                throw InputError(description: "\(listName)[\(position)] has no name")
             }
             guard var resource = entry["base"], resource.objectValue != nil else {
-                throw InputError(description: "spec.resources[\(position)] (\(name)) has no base object")
+                throw InputError(description: "\(listName)[\(position)] (\(name)) has no base object")
             }
             for (index, patch) in (entry["patches"]?.arrayValue ?? []).enumerated() {
-                let place = "spec.resources[\(position)].patches[\(index)]"
+                let place = "\(listName)[\(position)].patches[\(index)]"
+                if let type = patch["type"]?.stringValue, type != "FromCompositeFieldPath" {
+                    throw InputError(description: "\(place): patch type \(type) is not supported; only FromCompositeFieldPath is")
+                }
                 guard let from = patch["fromFieldPath"]?.stringValue, let to = patch["toFieldPath"]?.stringValue else {
                     throw InputError(description: "\(place) needs fromFieldPath and toFieldPath")
                 }

@@ -6,13 +6,16 @@ import XfnFunctions
 /// The function's one RPC. The input's `kind` picks the behaviour:
 ///
 /// * `Resources` composes `spec.resources[]`: each entry's `base` object, with `patches[]` copying
-///   `fromFieldPath` (read from the observed XR) to `toFieldPath` (written into the resource).
+///   `fromFieldPath` (read from the observed XR) to `toFieldPath` (written into the resource). The
+///   `pt.fn.crossplane.io/v1beta1` form, with the list at `resources` and `FromCompositeFieldPath`
+///   patches, is read the same way, so the function can stand in for patch-and-transform in examples.
 /// * `AutoReady` marks each desired composed resource ready whose observed counterpart has a
 ///   `Ready` condition with status `"True"`, and writes the count into the XR's status.
 ///
 /// Desired state the step does not touch passes through, as the protocol asks of every function.
 struct Runner: FunctionRunnerV1.SimpleServiceProtocol {
     static let inputAPIVersion = "testing.xfn.dev/v1alpha1"
+    static let patchAndTransformAPIVersion = "pt.fn.crossplane.io/v1beta1"
 
     func runFunction(request: RunFunctionRequest, context: ServerContext) async throws -> RunFunctionResponse {
         var response = RunFunctionResponse()
@@ -27,8 +30,9 @@ struct Runner: FunctionRunnerV1.SimpleServiceProtocol {
         }
         let input = StructBridge.value(from: request.input)
         let apiVersion = input["apiVersion"]?.stringValue ?? ""
-        guard apiVersion == Self.inputAPIVersion else {
-            response.results.append(.fatal("input apiVersion \"\(apiVersion)\" is not \(Self.inputAPIVersion)"))
+        guard apiVersion == Self.inputAPIVersion || apiVersion == Self.patchAndTransformAPIVersion else {
+            response.results.append(.fatal(
+                "input apiVersion \"\(apiVersion)\" is neither \(Self.inputAPIVersion) nor \(Self.patchAndTransformAPIVersion)"))
             return response
         }
         do {

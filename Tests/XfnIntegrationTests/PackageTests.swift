@@ -196,35 +196,82 @@ import XfnTestSupport
         }
     }
 
-    @Test func crossplaneImageSuppliesCrossplanesOwnSchemas() async throws {
+    /// An image shaped like Crossplane's: CRD files under crds/, no package.yaml, pushed as `crossplane/crossplane:TAG`.
+    static func pushCrossplaneImage(to registry: RegistryProcess, tag: String) async throws -> String {
         let shared = try SharedData.directory("corpus/crossplane-core-crds")
         let compositionsCRD = try Data(contentsOf: shared.appendingPathComponent("apiextensions.crossplane.io_compositions.yaml"))
+        let layout = try TemporaryDirectory(prefix: "xfn-crossplane-image")
+        defer { layout.remove() }
+        let builder = try OCIImageBuilder(layoutPath: layout.appending("oci"))
+        try builder.addImage(TestImage(layers: [.random(size: 512), .files([
+            TarFile(path: "crds/apiextensions.crossplane.io_compositions.yaml", contents: compositionsCRD),
+            TarFile(path: "usr/local/bin/crossplane", contents: Data("binary".utf8), mode: 0o755),
+        ])]), tag: tag)
+        try await Skopeo.push(layout: builder.layoutPath, tag: tag, to: registry, repository: "crossplane/crossplane", all: false)
+        return "\(registry.host)/crossplane/crossplane:\(tag)"
+    }
+
+    /// A Composition with a field its CRD does not have.
+    static let compositionWithUnknownField = """
+        apiVersion: apiextensions.crossplane.io/v1
+        kind: Composition
+        metadata: {name: buckets}
+        spec:
+          compositeTypeRef: {apiVersion: demo.xfn.dev/v1alpha1, kind: XBucket}
+          mode: Pipeline
+          pipeline:
+            - step: patch
+              functionRef: {name: function-patch-and-transform}
+              colour: blue
+        """
+    static let unknownColour = "[x] schema validation error apiextensions.crossplane.io/v1, Kind=Composition, buckets : spec.pipeline[0].colour: Invalid value: \"colour\": unknown field: \"colour\""
+
+    @Test func crossplaneImageSuppliesCrossplanesOwnSchemas() async throws {
         try await RegistryProcess.with { registry in
-            // Like Crossplane's image: CRD files under crds/, no package.yaml.
-            let layout = try TemporaryDirectory(prefix: "xfn-crossplane-image")
-            let builder = try OCIImageBuilder(layoutPath: layout.appending("oci"))
-            try builder.addImage(TestImage(layers: [.random(size: 512), .files([
-                TarFile(path: "crds/apiextensions.crossplane.io_compositions.yaml", contents: compositionsCRD),
-                TarFile(path: "usr/local/bin/crossplane", contents: Data("binary".utf8), mode: 0o755),
-            ])]), tag: "v2.1.0")
-            try await Skopeo.push(layout: builder.layoutPath, tag: "v2.1.0", to: registry, repository: "crossplane/crossplane", all: false)
+            let image = try await Self.pushCrossplaneImage(to: registry, tag: "v2.1.0")
             let xfn = try XfnProcess()
-            let composition = try xfn.home.write("""
-                apiVersion: apiextensions.crossplane.io/v1
-                kind: Composition
-                metadata: {name: buckets}
-                spec:
-                  compositeTypeRef: {apiVersion: demo.xfn.dev/v1alpha1, kind: XBucket}
-                  mode: Pipeline
-                  pipeline:
-                    - step: patch
-                      functionRef: {name: function-patch-and-transform}
-                      colour: blue
-                """, to: "composition.yaml")
+            let composition = try xfn.home.write(Self.compositionWithUnknownField, to: "composition.yaml")
             let result = try await xfn.run(["validate", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host,
-                                            "--crossplane-image", "\(registry.host)/crossplane/crossplane:v2.1.0", composition])
+                                            "--crossplane-image", image, composition])
             #expect(result.status == 1, "\(result.stderrText)")
-            #expect(result.stdoutText.contains("[x] schema validation error apiextensions.crossplane.io/v1, Kind=Composition, buckets : spec.pipeline[0].colour: Invalid value: \"colour\": unknown field: \"colour\""), "\(result.stdoutText)\(result.stderrText)")
+            #expect(result.stdoutText.contains(Self.unknownColour), "\(result.stdoutText)\(result.stderrText)")
+        }
+    }
+
+    /// The default image is pulled only when a resource is one of Crossplane's kinds without a schema.
+    @Test func defaultCrossplaneImageIsReadOnlyForCrossplaneKinds() async throws {
+        try await RegistryProcess.with { registry in
+            var xfn = try XfnProcess()
+            xfn.environment["XFN_CROSSPLANE_IMAGE"] = try await Self.pushCrossplaneImage(to: registry, tag: "stable")
+            let composition = try xfn.home.write(Self.compositionWithUnknownField, to: "composition.yaml")
+            let crd = try xfn.home.write(Self.crd, to: "crd.yaml")
+            let bucket = try xfn.home.write("apiVersion: s3.example.org/v1beta1\nkind: Bucket\nmetadata: {name: b}\n", to: "bucket.yaml")
+            let validate = ["validate", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host]
+            func cached() async throws -> String { try await xfn.run(["cache", "list", "--cache-dir", xfn.cacheDirectory]).stdoutText }
+
+            let plain = try await xfn.run(validate + [crd, bucket])
+            #expect(plain.status == 0, "\(plain.stdoutText)\(plain.stderrText)")
+            #expect(try await !cached().contains("crossplane/crossplane"), "a run without Crossplane kinds pulled the image")
+
+            let offline = try await xfn.run(validate + ["--offline", composition])
+            #expect(offline.status == 0, "\(offline.stdoutText)\(offline.stderrText)")
+            #expect(offline.stdoutText.contains("[!] could not find CRD/XRD for: apiextensions.crossplane.io/v1, Kind=Composition"), "\(offline.stdoutText)")
+            #expect(offline.stderrText.contains("xfn: warning: cannot read Crossplane's own schemas (for Composition) from \(registry.host)/crossplane/crossplane:stable"),
+                    "\(offline.stderrText)")
+
+            let turnedOff = try await xfn.run(validate + ["--crossplane-image", "", composition])
+            #expect(turnedOff.status == 0)
+            #expect(turnedOff.stdoutText.contains("[!] could not find CRD/XRD for"), "\(turnedOff.stdoutText)")
+            #expect(try await !cached().contains("crossplane/crossplane"))
+
+            let needed = try await xfn.run(validate + [composition])
+            #expect(needed.status == 1, "\(needed.stderrText)")
+            #expect(needed.stdoutText.contains(Self.unknownColour), "\(needed.stdoutText)\(needed.stderrText)")
+            #expect(try await cached().contains("crossplane/crossplane"))
+
+            let conflicting = try await xfn.run(validate + ["--crossplane-version", "v2.1.0", "--crossplane-image", "x", composition])
+            #expect(conflicting.status != 0)
+            #expect(conflicting.stderrText.contains("--crossplane-version and --crossplane-image both say which Crossplane image to use"), "\(conflicting.stderrText)")
         }
     }
 }

@@ -21,6 +21,7 @@ import XfnTestSupport
         environment = [
             "HOME": scratch.appending("home"), "PATH": xfnDirectory + ":" + (inherited["PATH"] ?? "/usr/bin:/bin"),
             "PRE_COMMIT_HOME": scratch.appending("pre-commit-cache"), "XFN_CACHE_DIR": scratch.appending("xfn-cache"),
+            "XFN_CROSSPLANE_IMAGE": "",
             "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
             "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org", "LANG": "C.UTF-8",
         ]

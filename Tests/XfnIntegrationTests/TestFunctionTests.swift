@@ -142,6 +142,53 @@ import XfnTestSupport
             "\(result.stderrText)")
     }
 
+    /// patch-and-transform's input shape: the list at `resources`, patches typed FromCompositeFieldPath.
+    static func patchAndTransformComposition(patchType: String) -> String {
+        """
+        apiVersion: apiextensions.crossplane.io/v1
+        kind: Composition
+        metadata:
+          name: pt
+        spec:
+          compositeTypeRef:
+            apiVersion: example.org/v1
+            kind: XNetwork
+          mode: Pipeline
+          pipeline:
+          - step: patch-and-transform
+            functionRef:
+              name: function-compose
+            input:
+              apiVersion: pt.fn.crossplane.io/v1beta1
+              kind: Resources
+              resources:
+              - name: vpc
+                base:
+                  apiVersion: ec2.example.org/v1
+                  kind: VPC
+                patches:
+                - type: \(patchType)
+                  fromFieldPath: spec.cidr
+                  toFieldPath: spec.forProvider.cidrBlock
+        """
+    }
+
+    @Test func readsPatchAndTransformInput() async throws {
+        let (function, port) = try await Self.start()
+        let xfn = try XfnProcess()
+        let functions = try Self.developmentFunctions(xfn, ports: (port, port))
+        let composition = try xfn.home.write(Self.patchAndTransformComposition(patchType: "FromCompositeFieldPath"), to: "pt.yaml")
+        let rendered = try await xfn.run(["render", Self.caseFile("xr.yaml"), composition, functions])
+        let unsupported = try xfn.home.write(Self.patchAndTransformComposition(patchType: "ToCompositeFieldPath"), to: "to.yaml")
+        let refused = try await xfn.run(["render", Self.caseFile("xr.yaml"), unsupported, functions])
+        await function.stop()
+        #expect(rendered.status == 0, "\(rendered.stderrText)")
+        #expect(rendered.stdoutText.contains("kind: VPC") && rendered.stdoutText.contains("cidrBlock: 10.0.0.0/16"), "\(rendered.stdoutText)")
+        #expect(refused.status == 4)
+        #expect(refused.stderrText.contains("resources[0].patches[0]: patch type ToCompositeFieldPath is not supported; only FromCompositeFieldPath is"),
+                "\(refused.stderrText)")
+    }
+
     @Test func sigtermStopsItPromptlyWithStatusZero() async throws {
         let port = try LoopbackPort.free()
         let process = Process()
@@ -179,12 +226,8 @@ import XfnTestSupport
         defer { scratch.remove() }
         let executable = scratch.appending("function")
         try await ProcessRunner.runChecked("strip", ["-o", executable, try Self.binary()])
-        let libraries = try await Self.sharedLibraries(of: executable)
-        #expect(libraries.contains { $0.contains("libswiftCore") })
-        let files = try libraries.map { path in
-            TarFile(path: String(path.drop { $0 == "/" }),
-                    contents: try Data(contentsOf: URL(fileURLWithPath: path).resolvingSymlinksInPath()), mode: 0o755)
-        }
+        let files = try await FunctionImageLayout.sharedLibraryFiles(of: executable)
+        #expect(files.contains { $0.path.contains("libswiftCore") })
         let layout = scratch.appending("oci")
         try FunctionImageLayout.write(executable: executable, to: layout, tag: "v1", otherFiles: files)
         try await RegistryProcess.with { registry in
@@ -203,17 +246,6 @@ import XfnTestSupport
             #expect(result.status == 0, "\(result.stderrText)")
             let expected = try String(contentsOfFile: Self.caseFile("expected.yaml"), encoding: .utf8)
             #expect(result.stdoutText == expected)
-        }
-    }
-
-    /// The absolute paths of the shared objects `ldd` resolves for `executable`, the loader included.
-    static func sharedLibraries(of executable: String) async throws -> [String] {
-        let listing = try await ProcessRunner.runChecked("ldd", [executable]).stdoutText
-        return listing.split(separator: "\n").compactMap { line -> String? in
-            let text = line.trimmingCharacters(in: .whitespaces)
-            let path = text.components(separatedBy: "=> ").last ?? text
-            guard path.hasPrefix("/") else { return nil }
-            return path.components(separatedBy: " (").first
         }
     }
 }

@@ -19,6 +19,8 @@ struct XfnProcess {
             "XDG_CACHE_HOME": home.appending(".cache"),
             "DOCKER_CONFIG": home.appending(".docker"),
             "REGISTRY_AUTH_FILE": "", "DOCKER_AUTH_CONFIG": "", "XFN_CACHE_DIR": "",
+            // Crossplane's own schemas are never pulled from the internet; tests that need them serve an image.
+            "XFN_CROSSPLANE_IMAGE": "",
             "HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "", "ALL_PROXY": "", "all_proxy": "",
             "SSL_CERT_FILE": "", "SSL_CERT_DIR": "",
             // Cloud metadata services only ever on loopback, on a port nothing listens on.

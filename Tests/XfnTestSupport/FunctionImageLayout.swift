@@ -6,17 +6,19 @@ import XfnCore
 /// The shape of a distroless function image, small enough to build in a test.
 public enum FunctionImageLayout {
     /// Writes the image to `layoutPath`, tagged `tag`; returns the manifest digest. `otherFiles` go
-    /// into the same layer.
+    /// into the same layer. With `packageYAML` the image is also a Function package: the metadata goes
+    /// into a second layer marked as the xpkg base layer, as `crossplane xpkg build` puts it.
     @discardableResult
     public static func write(executable: String, to layoutPath: String, tag: String,
-                             environment: [String] = [], otherFiles: [TarFile] = []) throws -> Digest {
+                             environment: [String] = [], otherFiles: [TarFile] = [], packageYAML: String? = nil) throws -> Digest {
         guard let contents = FileManager.default.contents(atPath: executable) else {
             throw TestSupportError("cannot read the function executable \(executable)",
                                    hint: "build it first (scripts/build-test-function OUTPUT)")
         }
         let builder = try OCIImageBuilder(layoutPath: layoutPath)
-        let built = try builder.addImage(
-            TestImage(layers: [.files([TarFile(path: "function", contents: contents, mode: 0o755)] + otherFiles)]), tag: nil)
+        var layers: [TestLayer] = [.files([TarFile(path: "function", contents: contents, mode: 0o755)] + otherFiles)]
+        if let packageYAML { layers.append(.xpkg(packageYAML: packageYAML)) }
+        let built = try builder.addImage(TestImage(layers: layers), tag: nil)
         // The builder writes no process settings; the entrypoint and environment go into its config.
         guard case .object(var config) = try ValueJSON.parse(built.configJSON) else {
             throw TestSupportError("the image builder wrote a config that is not a JSON object")
@@ -41,5 +43,32 @@ public enum FunctionImageLayout {
         ]
         try Data(ValueJSON.serialize(index).utf8).write(to: URL(fileURLWithPath: "\(layoutPath)/index.json"))
         return manifestBlob.digest
+    }
+
+    /// The shared objects a dynamically linked `executable` loads (the loader included), as files at
+    /// their absolute paths, so the image runs without the host; nothing for a static executable.
+    public static func sharedLibraryFiles(of executable: String) async throws -> [TarFile] {
+        let listing = try await ProcessRunner.run("ldd", [executable])
+        // ldd says "not a dynamic executable" and exits 1 for a static one.
+        if listing.status != 0 {
+            if listing.stdoutText.contains("not a dynamic executable") || listing.stderrText.contains("not a dynamic executable") {
+                return []
+            }
+            throw TestSupportError("ldd \(executable) failed: \(listing.stderrText)")
+        }
+        return try sharedLibraryPaths(fromLDD: listing.stdoutText).map { path in
+            TarFile(path: String(path.drop { $0 == "/" }),
+                    contents: try Data(contentsOf: URL(fileURLWithPath: path).resolvingSymlinksInPath()), mode: 0o755)
+        }
+    }
+
+    /// The absolute paths in `ldd` output: `libx.so => /lib/libx.so (0x…)` and `/lib64/ld-linux… (0x…)`.
+    static func sharedLibraryPaths(fromLDD listing: String) -> [String] {
+        listing.split(separator: "\n").compactMap { line -> String? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            let path = text.components(separatedBy: "=> ").last ?? text
+            guard path.hasPrefix("/") else { return nil }
+            return path.components(separatedBy: " (").first
+        }
     }
 }

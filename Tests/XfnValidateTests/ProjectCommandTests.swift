@@ -17,6 +17,8 @@ import XfnTestSupport
         let environment = [
             "HOME": home, "XDG_CACHE_HOME": home + "/.cache", "XDG_CONFIG_HOME": home + "/.config", "DOCKER_CONFIG": home + "/.docker",
             "XFN_CACHE_DIR": workspace.path("cache"), "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            // Never Crossplane's image from the internet.
+            "XFN_CROSSPLANE_IMAGE": "",
         ]
         return try await ProcessRunner.run(try CommandTests.binary, arguments, environment: environment,
                                            currentDirectory: workspace.path(directory), input: nil)

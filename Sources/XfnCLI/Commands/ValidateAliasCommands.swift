@@ -14,7 +14,9 @@ struct CrossplaneValidateCommand: AsyncParsableCommand {
             pipeline inputs of each Composition too. Lines are crossplane's, byte for byte; --positions \
             puts file:line:col in front of each, as `xfn validate` does.
 
-            Unlike crossplane, the Crossplane image's CRDs are only used when --crossplane-image is given.
+            Unlike crossplane, xfn pulls the default Crossplane image only when a resource is one of \
+            Crossplane's own kinds without a schema among the extensions; an image named with \
+            --crossplane-image is always read.
             """)
 
     @OptionGroup var global: GlobalOptions

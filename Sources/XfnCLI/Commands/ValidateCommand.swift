@@ -157,14 +157,46 @@ struct ValidateFlags: ParsableArguments {
     @Flag(name: .long, help: "Ignore cached compiled schemas and store them afresh.")
     var updateCache = false
 
-    @Option(name: .long, help: ArgumentHelp("An image whose CRDs (Composition, XRD, …) are schema sources, e.g. xpkg.crossplane.io/crossplane/crossplane:v2.1.0.", valueName: "image"))
+    @Option(name: .long, help: ArgumentHelp(
+        "An image whose CRDs (Composition, XRD, …) are schema sources; '' turns Crossplane's own schemas off.",
+        discussion: """
+            Without this flag, Crossplane's own kinds are validated against \(CrossplaneSchemas.defaultImage(version: nil)) \
+            (or $XFN_CROSSPLANE_IMAGE), pulled only when a resource of such a kind has no schema from the inputs. \
+            An image named here is always read, as crossplane does.
+            """,
+        valueName: "image"))
     var crossplaneImage: String?
+
+    @Option(name: .long, help: ArgumentHelp("The Crossplane version whose own schemas are used: the tag of the default image instead of '\(CrossplaneSchemas.defaultTag)'.",
+                                            valueName: "version"))
+    var crossplaneVersion: String?
 
     @Option(name: .long, help: ArgumentHelp("The CEL cost budget for each resource's x-kubernetes-validations rules (crossplane's is 1000000).", valueName: "cost"))
     var celBudget: UInt64 = CELRuleEvaluator.defaultObjectBudget
 
     @Flag(name: .long, help: "Do not evaluate x-kubernetes-validations (CEL) rules.")
     var skipCel = false
+}
+
+extension ValidateFlags {
+    static let crossplaneImageVariable = "XFN_CROSSPLANE_IMAGE"
+
+    /// The image always read (named by --crossplane-image) and the one read only for Crossplane's own
+    /// kinds lacking a schema (the default: $XFN_CROSSPLANE_IMAGE, else the `stable` or --crossplane-version
+    /// tag). An empty name turns either off.
+    func crossplaneImages(environment: Environment) throws -> (always: String?, whenNeeded: String?) {
+        if let crossplaneImage {
+            if crossplaneVersion != nil {
+                throw ValidateError("--crossplane-version and --crossplane-image both say which Crossplane image to use",
+                                    hint: "name the image with its tag in --crossplane-image, or give only --crossplane-version")
+            }
+            return (crossplaneImage.isEmpty ? nil : crossplaneImage, nil)
+        }
+        if crossplaneVersion == nil, let image = environment.variables[Self.crossplaneImageVariable] {
+            return (nil, image.isEmpty ? nil : image)
+        }
+        return (nil, CrossplaneSchemas.defaultImage(version: crossplaneVersion))
+    }
 }
 
 /// What `xfn validate` and its crossplane-shaped aliases share: the run, its output, its exit status.
@@ -191,8 +223,9 @@ enum ValidateRunner {
                 if announceDownloads { Terminal.standardOutput.write("schemas does not exist, downloading:  \(reference)\n") }
             })
         let rules = CELRuleEvaluator(objectBudget: flags.celBudget)
-        var options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider, crossplaneImage: flags.crossplaneImage,
+        var options = ValidationRun.Options(mode: mode, cache: cache, packageProvider: provider,
                                             ruleEvaluator: flags.skipCel ? nil : rules, allowDuplicateKeys: mode == .crossplane)
+        (options.crossplaneImage, options.defaultCrossplaneImage) = try flags.crossplaneImages(environment: .current)
         options.packages = packages
         if let rendering {
             let compositionRenderer = ValidationCompositionRenderer(context: context, options: rendering.options,
