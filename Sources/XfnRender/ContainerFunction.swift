@@ -151,6 +151,19 @@ final class ContainerFunction: Sendable {
                           hint: "the image must serve on 0.0.0.0:9443 when started with --insecure; a slow pull or start needs a longer --timeout")
     }
 
+    /// Why the container is gone, when it exited during the render; nil while it runs. Only adds to
+    /// an error already being reported, so an engine that cannot be asked just adds nothing.
+    func exitNotice(grace: Duration) async -> String? {
+        guard let id = containerID.withLock({ $0 }) else { return nil }
+        let deadline = ContinuousClock.now + grace
+        while let running = try? await isRunning(id) {
+            if !running { return (try? await exitedEarly(id, before: "the render finished"))?.message }
+            guard ContinuousClock.now < deadline else { return nil }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
     private func isRunning(_ id: String) async throws -> Bool {
         let output = try await cli.run(["inspect", "--type", "container", "--format", "{{.State.Running}}", id], timeout: Self.inspectTimeout)
         if output.cancelled { throw CancellationError() }

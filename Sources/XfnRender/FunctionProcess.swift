@@ -58,6 +58,16 @@ final class FunctionProcess: Sendable {
         return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Why the function is gone, when it exited while it should be serving; nil while it still runs
+    /// after `grace` (a dropped connection is noticed a moment before the exit is).
+    func exitNotice(grace: Duration) async -> String? {
+        guard await exits(within: grace) else { return nil }
+        let how = process.terminationReason == .uncaughtSignal
+            ? "was killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+        let stderr = recentStderr
+        return "function \"\(function)\" \(how) during the render" + (stderr.isEmpty ? "" : "; its last output:\n\(stderr)")
+    }
+
     /// Waits until the function accepts connections, it exits, or the deadline passes.
     func waitUntilListening(timeout: Duration) async throws {
         let clock = ContinuousClock()

@@ -9,6 +9,9 @@ public actor RunningFunctions {
     private var processes: [FunctionProcess] = []
     private var containers: [ContainerFunction] = []
 
+    /// How long a failed call waits for its function's exit to show, before the error is reported as it is.
+    static let exitGrace: Duration = .seconds(1)
+
     private init() {}
 
     /// Starts every function in parallel, connects to each, runs `body`, then stops them.
@@ -20,8 +23,13 @@ public actor RunningFunctions {
         let owner = RunningFunctions()
         do {
             let targets = try await owner.startAll(functions, configuration: configuration)
-            let result = try await FunctionClient.withClients(targets, timeout: configuration.timeout) { clients in
-                try await body(GRPCFunctionRunner(clients: clients))
+            let result: Result
+            do {
+                result = try await FunctionClient.withClients(targets, timeout: configuration.timeout) { clients in
+                    try await body(GRPCFunctionRunner(clients: clients))
+                }
+            } catch {
+                throw await owner.explaining(error)
             }
             await owner.stopAll()
             return result
@@ -78,6 +86,24 @@ public actor RunningFunctions {
             try await process.waitUntilListening(timeout: configuration.timeout)
             return .host("127.0.0.1", port: port)
         }
+    }
+
+    /// A call that failed because its function died says so, with what the function last printed;
+    /// a bare connection error would leave the user guessing.
+    private func explaining(_ error: any Error) async -> any Error {
+        if error is CancellationError { return error }
+        let running = processes, started = containers
+        let notices = await withTaskGroup(of: String?.self) { group in
+            for process in running { group.addTask { await process.exitNotice(grace: Self.exitGrace) } }
+            for container in started { group.addTask { await container.exitNotice(grace: Self.exitGrace) } }
+            var found: [String] = []
+            for await notice in group { if let notice { found.append(notice) } }
+            return found.sorted()
+        }
+        guard !notices.isEmpty else { return error }
+        let message = (error as? any XfnError)?.message ?? "\(error)"
+        return RenderError(.runtime, ([message] + notices).joined(separator: "\n"),
+                           hint: "the function stopped while xfn was calling it; its output above usually says why")
     }
 
     private func stopAll() async {

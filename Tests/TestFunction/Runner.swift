@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRPCCore
 import SwiftProtobuf
 import XfnCore
@@ -11,6 +14,8 @@ import XfnFunctions
 ///   patches, is read the same way, so the function can stand in for patch-and-transform in examples.
 /// * `AutoReady` marks each desired composed resource ready whose observed counterpart has a
 ///   `Ready` condition with status `"True"`, and writes the count into the XR's status.
+/// * `Exit` prints `spec.message` to stderr and ends the process with `spec.status` (default 3)
+///   without answering, as a crashing function does.
 ///
 /// Desired state the step does not touch passes through, as the protocol asks of every function.
 struct Runner: FunctionRunnerV1.SimpleServiceProtocol {
@@ -39,6 +44,10 @@ struct Runner: FunctionRunnerV1.SimpleServiceProtocol {
             switch input["kind"]?.stringValue {
             case "Resources": try Compose.run(input: input, request: request, response: &response)
             case "AutoReady": AutoReady.run(request: request, response: &response)
+            case "Exit":
+                let line = Array(((input.value(at: ["spec", "message"])?.stringValue ?? "exiting as the input asks") + "\n").utf8)
+                _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                exit(Int32(input.value(at: ["spec", "status"])?.intValue ?? 3))
             case let other:
                 response.results.append(.fatal("input kind \"\(other ?? "")\" is neither Resources nor AutoReady"))
             }

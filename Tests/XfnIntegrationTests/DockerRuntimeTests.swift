@@ -342,6 +342,28 @@ import XfnTestSupport
         }
     }
 
+    @Test func containerThatDiesMidRenderReportsItsOutput() async throws {
+        _ = try PodmanSandbox.podmanPath()
+        try await RegistryProcess.with { registry in
+            // The test function itself, which serves on 0.0.0.0:9443 by default and exits when the input says so.
+            let images = try await TestFunctionTests.pushImage(to: registry, repositories: ["test/function-crash"])
+            try await PodmanSandbox.with(insecureRegistry: registry.host) { podman in
+                var xfn = try XfnProcess()
+                xfn.environment.merge(podman.environment) { $1 }
+                _ = try xfn.home.subdirectory(".docker")
+                _ = try xfn.home.write(#"{"auths":{}}"#, to: ".docker/config.json")
+                let functions = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], images[0])]), to: "functions.yaml")
+                let composition = try xfn.home.write(TestFunctionTests.exitingComposition, to: "composition.yaml")
+                let result = try await xfn.run(["render", "--runtime", "docker", "--timeout", "120s",
+                                                TestFunctionTests.caseFile("xr.yaml"), composition, functions], timeout: .seconds(300))
+                #expect(result.status == 4, "\(result.stderrText)")
+                #expect(result.stderrText.contains("exited with status 7 before the render finished; its last output:"), "\(result.stderrText)")
+                #expect(result.stderrText.contains("out of cheese"), "\(result.stderrText)")
+                #expect(try await podman.containers().isEmpty)
+            }
+        }
+    }
+
     @Test func containerThatNeverServesTimesOutAndIsRemoved() async throws {
         try await withRelay(env: ["NEVER_LISTEN=1"]) { _, podman, xfn, image in
             let functions = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], image)]), to: "functions.yaml")

@@ -221,19 +221,49 @@ import XfnTestSupport
     /// The process runtime: pulled from a registry, unpacked, run under bubblewrap. The test build of
     /// the function is linked dynamically, so its image also carries the libraries `ldd` names, at the
     /// paths the loader looks for them (the benchmark uses the static build instead).
-    @Test func processRuntimeRunsTheFunctionFromAnImage() async throws {
+    /// The test function as a function image (stripped, with the shared objects it loads), pushed to
+    /// each of `repositories` as `:v1`; returns the references.
+    static func pushImage(to registry: RegistryProcess, repositories: [String]) async throws -> [String] {
         let scratch = try TemporaryDirectory(prefix: "xfn-test-function-image")
         defer { scratch.remove() }
         let executable = scratch.appending("function")
-        try await ProcessRunner.runChecked("strip", ["-o", executable, try Self.binary()])
+        try await ProcessRunner.runChecked("strip", ["-o", executable, try binary()])
         let files = try await FunctionImageLayout.sharedLibraryFiles(of: executable)
         #expect(files.contains { $0.path.contains("libswiftCore") })
         let layout = scratch.appending("oci")
         try FunctionImageLayout.write(executable: executable, to: layout, tag: "v1", otherFiles: files)
+        for repository in repositories {
+            try await Skopeo.push(layout: layout, tag: "v1", to: registry, repository: repository, all: false)
+        }
+        return repositories.map { "\(registry.host)/\($0):v1" }
+    }
+
+    /// A one-step Composition whose input makes the function exit without answering.
+    static let exitingComposition = """
+        apiVersion: apiextensions.crossplane.io/v1
+        kind: Composition
+        metadata:
+          name: crash
+        spec:
+          compositeTypeRef:
+            apiVersion: example.org/v1
+            kind: XNetwork
+          mode: Pipeline
+          pipeline:
+          - step: crash
+            functionRef:
+              name: function-compose
+            input:
+              apiVersion: testing.xfn.dev/v1alpha1
+              kind: Exit
+              spec:
+                message: out of cheese
+                status: 7
+        """
+
+    @Test func processRuntimeRunsTheFunctionFromAnImage() async throws {
         try await RegistryProcess.with { registry in
-            for name in ["compose", "auto-ready"] {
-                try await Skopeo.push(layout: layout, tag: "v1", to: registry, repository: "test/function-\(name)", all: false)
-            }
+            _ = try await Self.pushImage(to: registry, repositories: ["test/function-compose", "test/function-auto-ready"])
             let xfn = try XfnProcess()
             let functions = try xfn.home.write(RenderFixtures.functionsYAML([
                 ("function-compose", [:], "\(registry.host)/test/function-compose:v1"),
@@ -246,6 +276,22 @@ import XfnTestSupport
             #expect(result.status == 0, "\(result.stderrText)")
             let expected = try String(contentsOfFile: Self.caseFile("expected.yaml"), encoding: .utf8)
             #expect(result.stdoutText == expected)
+        }
+    }
+
+    @Test func functionThatDiesMidRenderIsReportedWithItsOutput() async throws {
+        try await RegistryProcess.with { registry in
+            let images = try await Self.pushImage(to: registry, repositories: ["test/function-crash"])
+            let xfn = try XfnProcess()
+            let functions = try xfn.home.write(RenderFixtures.functionsYAML([("function-compose", [:], images[0])]), to: "functions.yaml")
+            let composition = try xfn.home.write(Self.exitingComposition, to: "composition.yaml")
+            let result = try await xfn.run([
+                "render", "--cache-dir", xfn.cacheDirectory, "--plain-http", registry.host, Self.caseFile("xr.yaml"), composition, functions,
+            ], timeout: .seconds(300))
+            #expect(result.status == 4, "\(result.stderrText)")
+            #expect(result.stderrText.contains("function \"function-compose\" exited with status 7 during the render; its last output:"),
+                    "\(result.stderrText)")
+            #expect(result.stderrText.contains("out of cheese"), "\(result.stderrText)")
         }
     }
 }
