@@ -62,3 +62,51 @@ def write_section(name, markdown):
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text)
+
+
+def test_function(work, given=None):
+    """The static test function (Tests/TestFunction): `given`, or built by scripts/build-test-function into `work`."""
+    if given:
+        return str(Path(given).resolve())
+    function = str(Path(work) / "xfn-test-function")
+    subprocess.run([str(REPO / "scripts" / "build-test-function"), function], check=True)
+    return function
+
+
+class FunctionRegistry:
+    """A local registry (xfn-fixtures) serving one function image per name, each holding `function`.
+    Use as a context manager; `references` maps each name to its `host/xfn-functions/NAME:v1`."""
+
+    def __init__(self, work, function, names):
+        self.state = Path(work) / "registry-state"
+        self.function = function
+        self.names = names
+        self.server = None
+        self.host = ""
+        self.references = {}
+
+    def __enter__(self):
+        subprocess.run(["swift", "build", "--product", "xfn-fixtures"], cwd=REPO, check=True)
+        fixtures = Path(subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, check=True,
+                                       capture_output=True, text=True).stdout.strip()) / "xfn-fixtures"
+        arguments = [str(fixtures), "serve", "--state", str(self.state)]
+        for name in self.names:
+            arguments += ["--function", f"{name}:{self.function}"]
+        self.server = subprocess.Popen(arguments)
+        for _ in range(1200):
+            if (self.state / "ready").exists() or self.server.poll() is not None:
+                break
+            time.sleep(0.25)
+        if not (self.state / "ready").exists():
+            self.__exit__(None, None, None)
+            raise SystemExit("the fixture registry did not start")
+        pushed = (self.state / "references").read_text().split()
+        self.host = pushed[0].split("/")[0]
+        self.references = {ref.split("/")[-1].split(":")[0]: ref for ref in pushed}
+        return self
+
+    def __exit__(self, *_):
+        if self.server:
+            self.server.terminate()
+            self.server.wait()
+            self.server = None
