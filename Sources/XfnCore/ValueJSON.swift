@@ -10,14 +10,17 @@ public enum ValueJSON {
     }
 
     public static func parse(_ data: Data) throws -> Value {
-        try data.withUnsafeBytes { raw in
-            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
-            parser.skipSpace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipSpace()
-            guard parser.atEnd else { throw parser.error("trailing characters after the document") }
-            return value
-        }
+        try data.withUnsafeBytes { try parse(bytes: $0) }
+    }
+
+    /// Parses JSON text in memory the caller owns, without copying it first.
+    public static func parse(bytes raw: UnsafeRawBufferPointer) throws -> Value {
+        var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
+        parser.skipSpace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipSpace()
+        guard parser.atEnd else { throw parser.error("trailing characters after the document") }
+        return value
     }
 
     public static func parse(_ text: String) throws -> Value { try parse(Data(text.utf8)) }
@@ -99,7 +102,12 @@ public enum ValueJSON {
         func error(_ reason: String) -> SyntaxError { SyntaxError(offset: index, reason: reason) }
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func expect(_ literal: String, _ value: Value) throws -> Value {
@@ -176,7 +184,20 @@ public enum ValueJSON {
 
         mutating func parseString() throws -> String {
             index += 1
-            var utf8: [UInt8] = []
+            // Most strings hold no escape: they are taken straight from the input.
+            var end = index
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                    index = end + 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                end += 1
+            }
+            var utf8: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[index..<end]))
+            index = end
             while true {
                 guard index < bytes.count else { throw error("unterminated string") }
                 let byte = bytes[index]
@@ -223,17 +244,31 @@ public enum ValueJSON {
         mutating func parseNumber() throws -> Value {
             let start = index
             var isInteger = true
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            // Short integers are read directly; anything else goes through the text below.
+            var magnitude: Int64 = 0
+            var digits = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                    index += 1
-                } else if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte) {
-                    isInteger = false
+                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    if digits < 18 { magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0")) }
+                    digits += 1
                     index += 1
                 } else {
+                    switch byte {
+                    case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                        isInteger = false
+                        index += 1
+                        continue
+                    default:
+                        break
+                    }
                     break
                 }
+            }
+            if isInteger, digits > 0, digits < 18, digits == 1 || bytes[negative ? start + 1 : start] != UInt8(ascii: "0") {
+                return .int(negative ? -magnitude : magnitude)
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if isInteger, let integer = Int64(text) { return .int(integer) }
