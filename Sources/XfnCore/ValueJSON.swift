@@ -96,6 +96,63 @@ public enum ValueJSON {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         static let maximumDepth = 512
+        /// Small objects and arrays already read, by their text: generated schemas repeat the same
+        /// few (`{"type":"string"}`, reference and selector blocks) hundreds of times, and a
+        /// repeat shares the first one's storage instead of being built again.
+        var seen: [Span: Value] = [:]
+        static let repeatLimit = 160
+
+        /// Bytes of the input, compared and hashed by content.
+        struct Span: Hashable {
+            let start: UnsafePointer<UInt8>
+            let count: Int
+
+            static func == (a: Span, b: Span) -> Bool { a.count == b.count && memcmp(a.start, b.start, a.count) == 0 }
+
+            func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(start: start, count: count)) }
+        }
+
+        /// Where the object or array starting at `index` ends, if it ends within `repeatLimit`
+        /// bytes; only a guess, which a parse confirms before it is remembered.
+        func smallEnd() -> Int? {
+            var depth = 0
+            var position = index
+            let limit = min(bytes.count, index + Self.repeatLimit)
+            var inString = false
+            while position < limit {
+                let byte = bytes[position]
+                position += 1
+                if inString {
+                    if byte == UInt8(ascii: "\\") { position += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return position }
+                default: break
+                }
+            }
+            return nil
+        }
+
+        /// Parses a container, answering a repeat of a small one from what was read before.
+        mutating func parseContainer(depth: Int, _ parse: (inout Parser) throws -> Value) throws -> Value {
+            // A small container nests at most `repeatLimit / 2` deep, so a repeat cannot cross the limit.
+            guard depth + Self.repeatLimit < Self.maximumDepth, let end = smallEnd(), let base = bytes.baseAddress else {
+                return try parse(&self)
+            }
+            let span = Span(start: base + index, count: end - index)
+            if let known = seen[span] {
+                index = end
+                return known
+            }
+            let value = try parse(&self)
+            if index == end { seen[span] = value }
+            return value
+        }
 
         var atEnd: Bool { index >= bytes.count }
 
@@ -122,8 +179,8 @@ public enum ValueJSON {
             guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
             guard index < bytes.count else { throw error("unexpected end of input") }
             switch bytes[index] {
-            case UInt8(ascii: "{"): return try parseObject(depth: depth)
-            case UInt8(ascii: "["): return try parseArray(depth: depth)
+            case UInt8(ascii: "{"): return try parseContainer(depth: depth) { try $0.parseObject(depth: depth) }
+            case UInt8(ascii: "["): return try parseContainer(depth: depth) { try $0.parseArray(depth: depth) }
             case UInt8(ascii: "\""): return .string(try parseString())
             case UInt8(ascii: "t"): return try expect("true", .bool(true))
             case UInt8(ascii: "f"): return try expect("false", .bool(false))
