@@ -214,6 +214,19 @@ public struct SchemaCache: Sendable {
         guard !sources.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try sources.save()
+        removeEarlierLayouts()
+    }
+
+    /// Earlier builds' layouts, which nothing reads any more (tens of megabytes for a large
+    /// provider); removed when this layout is written, so upgrading leaves no garbage behind.
+    static let earlierLayouts = ["v1"]
+
+    private func removeEarlierLayouts() {
+        let parent = (directory as NSString).deletingLastPathComponent
+        for layout in Self.earlierLayouts where FileManager.default.fileExists(atPath: parent + "/" + layout) {
+            // Best effort: a layout that cannot be removed now is tried again on the next cold run.
+            _ = try? FileManager.default.removeItem(atPath: parent + "/" + layout)
+        }
     }
 
     /// The bytes before the first newline, read in small pieces; nil when the file is absent.

@@ -88,6 +88,16 @@ import XfnSchema
         #expect(!second.hasAdditions)
     }
 
+    @Test func anEarlierCacheLayoutIsRemovedWhenThisOneIsWritten() async throws {
+        let workspace = try Workspace()
+        try workspace.write("cache/schemas/v1/file-old.json", "{}\n")
+        try workspace.write("crd.yaml", Fixtures.testCRD)
+        try workspace.write("test.yaml", Fixtures.test())
+        _ = try await workspace.run(sources: ["crd.yaml"], inputs: ["test.yaml"], cached: true)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("cache/schemas/v1")))
+        #expect(FileManager.default.fileExists(atPath: workspace.path("cache/schemas/v2/sources.index")))
+    }
+
     @Test func cacheEntriesCarryTheirLineChecksum() throws {
         let workspace = try Workspace()
         let cache = workspace.cache
