@@ -188,7 +188,7 @@ public final class CELRuleEvaluator: RuleEvaluator {
     /// `celType(_:isResource:)` of the node compiled from `object`, without compiling it; the
     /// schema is one that compiles.
     static func celType(written object: ValueObject, isResource: Bool = false) -> CELStaticType {
-        let keywords = SchemaKeywords(object)
+        let keywords = TypeKeywords(object)
         if keywords.isTrue(.intOrString) { return .dyn }
         let types = SchemaCompiler.declaredTypes(keywords[.type]) ?? []
         switch types.first {
@@ -232,6 +232,39 @@ public final class CELRuleEvaluator: RuleEvaluator {
             return keywords.isTrue(.preserveUnknownFields) ? .dyn : .map(.string, .dyn)
         default:
             return .dyn
+        }
+    }
+
+    /// The few keywords the CEL type of a node depends on, gathered in one pass over its keys.
+    private struct TypeKeywords: ~Copyable {
+        private var values = InlineArray<10, Value?>(repeating: nil)
+
+        private static func slot(_ keyword: SchemaKeywords.Keyword) -> Int? {
+            switch keyword {
+            case .intOrString: 0
+            case .type: 1
+            case .format: 2
+            case .items: 3
+            case .listType: 4
+            case .listMapKeys: 5
+            case .properties: 6
+            case .embeddedResource: 7
+            case .additionalProperties: 8
+            case .preserveUnknownFields: 9
+            default: nil
+            }
+        }
+
+        init(_ object: ValueObject) {
+            for (key, value) in object {
+                if let keyword = SchemaKeywords.names[key], let slot = Self.slot(keyword) { values[slot] = value }
+            }
+        }
+
+        subscript(keyword: SchemaKeywords.Keyword) -> Value? { Self.slot(keyword).flatMap { values[$0] } }
+
+        func isTrue(_ keyword: SchemaKeywords.Keyword) -> Bool {
+            if case .bool(true)? = self[keyword] { true } else { false }
         }
     }
 
