@@ -10,14 +10,17 @@ public enum ValueJSON {
     }
 
     public static func parse(_ data: Data) throws -> Value {
-        try data.withUnsafeBytes { raw in
-            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
-            parser.skipSpace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipSpace()
-            guard parser.atEnd else { throw parser.error("trailing characters after the document") }
-            return value
-        }
+        try data.withUnsafeBytes { try parse(bytes: $0) }
+    }
+
+    /// Parses JSON text in memory the caller owns, without copying it first.
+    public static func parse(bytes raw: UnsafeRawBufferPointer) throws -> Value {
+        var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
+        parser.skipSpace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipSpace()
+        guard parser.atEnd else { throw parser.error("trailing characters after the document") }
+        return value
     }
 
     public static func parse(_ text: String) throws -> Value { try parse(Data(text.utf8)) }
@@ -93,13 +96,75 @@ public enum ValueJSON {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         static let maximumDepth = 512
+        /// Small objects and arrays already read, by their text: generated schemas repeat the same
+        /// few (`{"type":"string"}`, reference and selector blocks) hundreds of times, and a
+        /// repeat shares the first one's storage instead of being built again.
+        var seen: [Span: Value] = [:]
+        static let repeatLimit = 160
+
+        /// Bytes of the input, compared and hashed by content.
+        struct Span: Hashable {
+            let start: UnsafePointer<UInt8>
+            let count: Int
+
+            static func == (a: Span, b: Span) -> Bool { a.count == b.count && memcmp(a.start, b.start, a.count) == 0 }
+
+            func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(start: start, count: count)) }
+        }
+
+        /// Where the object or array starting at `index` ends, if it ends within `repeatLimit`
+        /// bytes; only a guess, which a parse confirms before it is remembered.
+        func smallEnd() -> Int? {
+            var depth = 0
+            var position = index
+            let limit = min(bytes.count, index + Self.repeatLimit)
+            var inString = false
+            while position < limit {
+                let byte = bytes[position]
+                position += 1
+                if inString {
+                    if byte == UInt8(ascii: "\\") { position += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return position }
+                default: break
+                }
+            }
+            return nil
+        }
+
+        /// Parses a container, answering a repeat of a small one from what was read before.
+        mutating func parseContainer(depth: Int, _ parse: (inout Parser) throws -> Value) throws -> Value {
+            // A small container nests at most `repeatLimit / 2` deep, so a repeat cannot cross the limit.
+            guard depth + Self.repeatLimit < Self.maximumDepth, let end = smallEnd(), let base = bytes.baseAddress else {
+                return try parse(&self)
+            }
+            let span = Span(start: base + index, count: end - index)
+            if let known = seen[span] {
+                index = end
+                return known
+            }
+            let value = try parse(&self)
+            if index == end { seen[span] = value }
+            return value
+        }
 
         var atEnd: Bool { index >= bytes.count }
 
         func error(_ reason: String) -> SyntaxError { SyntaxError(offset: index, reason: reason) }
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func expect(_ literal: String, _ value: Value) throws -> Value {
@@ -114,8 +179,8 @@ public enum ValueJSON {
             guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
             guard index < bytes.count else { throw error("unexpected end of input") }
             switch bytes[index] {
-            case UInt8(ascii: "{"): return try parseObject(depth: depth)
-            case UInt8(ascii: "["): return try parseArray(depth: depth)
+            case UInt8(ascii: "{"): return try parseContainer(depth: depth) { try $0.parseObject(depth: depth) }
+            case UInt8(ascii: "["): return try parseContainer(depth: depth) { try $0.parseArray(depth: depth) }
             case UInt8(ascii: "\""): return .string(try parseString())
             case UInt8(ascii: "t"): return try expect("true", .bool(true))
             case UInt8(ascii: "f"): return try expect("false", .bool(false))
@@ -176,7 +241,20 @@ public enum ValueJSON {
 
         mutating func parseString() throws -> String {
             index += 1
-            var utf8: [UInt8] = []
+            // Most strings hold no escape: they are taken straight from the input.
+            var end = index
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                    index = end + 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                end += 1
+            }
+            var utf8: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[index..<end]))
+            index = end
             while true {
                 guard index < bytes.count else { throw error("unterminated string") }
                 let byte = bytes[index]
@@ -223,17 +301,31 @@ public enum ValueJSON {
         mutating func parseNumber() throws -> Value {
             let start = index
             var isInteger = true
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            // Short integers are read directly; anything else goes through the text below.
+            var magnitude: Int64 = 0
+            var digits = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                    index += 1
-                } else if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte) {
-                    isInteger = false
+                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    if digits < 18 { magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0")) }
+                    digits += 1
                     index += 1
                 } else {
+                    switch byte {
+                    case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                        isInteger = false
+                        index += 1
+                        continue
+                    default:
+                        break
+                    }
                     break
                 }
+            }
+            if isInteger, digits > 0, digits < 18, digits == 1 || bytes[negative ? start + 1 : start] != UInt8(ascii: "0") {
+                return .int(negative ? -magnitude : magnitude)
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if isInteger, let integer = Int64(text) { return .int(integer) }

@@ -12,11 +12,19 @@ public final class CELRuleEvaluator: RuleEvaluator {
     public static let defaultObjectBudget: UInt64 = 1_000_000
 
     public let objectBudget: UInt64
-    private let compiled = Mutex<[CompiledKey: CompiledRule]>([:])
-    private let types = Mutex<[ObjectIdentifier: (node: SchemaNode, type: CELStaticType)]>([:])
+    /// Per schema node: its `self` type and its rules compiled, made on first use.
+    private let nodes = Mutex<[ObjectIdentifier: NodeRules]>([:])
     private let skipped = Mutex<Set<String>>([])
 
     public init(objectBudget: UInt64 = defaultObjectBudget) { self.objectBudget = objectBudget }
+
+    deinit {
+        DeferredRelease.release(nodes.withLock { nodes in
+            let all = nodes
+            nodes = [:]
+            return all
+        })
+    }
 
     /// Transition rules met so far, which need an old object and so were not run (for `--verbose`).
     public var skippedTransitionRules: [String] { skipped.withLock { $0.sorted() } }
@@ -24,15 +32,16 @@ public final class CELRuleEvaluator: RuleEvaluator {
     public func makeBudget() -> RuleBudget { RuleBudget(remaining: objectBudget) }
 
     public func evaluate(rules: [ValidationRule], node: SchemaNode, value: Value, path: FieldPath, budget: RuleBudget) -> [FieldError] {
-        let selfType = type(of: node)
+        let prepared = self.prepared(node, rules: rules)
+        let selfType = prepared.selfType
         let typeName = node.types.count == 1 ? node.types[0] : (node.intOrString ? "" : node.types.first ?? "")
         var errors: [FieldError] = []
         // Every rule on a node declares the same `self`, so the value is converted once for all of them.
         var converted: Result<[String: CELValue], CELEvalError>?
-        for rule in rules {
+        for (rule, compiledRule) in zip(rules, prepared.compiled) {
             guard !budget.isExhausted else { break }
             let program: CELProgram
-            switch compile(rule, selfType: selfType) {
+            switch compiledRule {
             case .failure(let failure):
                 errors.append(FieldError(kind: .invalid, source: .rule, path: path, badValue: .value(.string(typeName)),
                                          detail: "rule compile error: \(failure.message): \(rule.rule)"))
@@ -127,12 +136,6 @@ public final class CELRuleEvaluator: RuleEvaluator {
 
     // MARK: Compilation
 
-    private struct CompiledKey: Hashable {
-        let rule: String
-        let optionalOldSelf: Bool
-        let selfType: CELStaticType
-    }
-
     private struct CompileFailure: Error {
         let message: String
     }
@@ -146,9 +149,25 @@ public final class CELRuleEvaluator: RuleEvaluator {
         optionalOldSelf ? ["self": selfType, "oldSelf": .optional(selfType)] : ["self": selfType, "oldSelf": selfType]
     }
 
+    /// A node's `self` type and its rules, compiled once and shared by every object checked.
+    private struct NodeRules: Sendable {
+        /// Keeps the node alive, so its identifier is not reused.
+        let node: SchemaNode
+        let rules: [ValidationRule]
+        let selfType: CELStaticType
+        let compiled: [Result<CompiledRule, CompileFailure>]
+    }
+
+    private func prepared(_ node: SchemaNode, rules: [ValidationRule]) -> NodeRules {
+        let id = ObjectIdentifier(node)
+        if let known = nodes.withLock({ $0[id] }), known.rules == rules { return known }
+        let selfType = type(of: node)
+        let entry = NodeRules(node: node, rules: rules, selfType: selfType, compiled: rules.map { compile($0, selfType: selfType) })
+        nodes.withLock { $0[id] = entry }
+        return entry
+    }
+
     private func compile(_ rule: ValidationRule, selfType: CELStaticType) -> Result<CompiledRule, CompileFailure> {
-        let key = CompiledKey(rule: rule.rule, optionalOldSelf: rule.optionalOldSelf, selfType: selfType)
-        if let known = compiled.withLock({ $0[key] }) { return .success(known) }
         let program: CELProgram
         do { program = try CEL.compile(rule.rule, declarations: declarations(selfType, optionalOldSelf: rule.optionalOldSelf)) } catch {
             return .failure(CompileFailure(message: error.message))
@@ -157,19 +176,118 @@ public final class CELRuleEvaluator: RuleEvaluator {
             return .failure(CompileFailure(message: "cel expression must evaluate to a bool"))
         }
         let isTransition = program.referencedNames.contains("oldSelf") && !rule.optionalOldSelf
-        let entry = CompiledRule(program: isTransition ? nil : program)
-        compiled.withLock { $0[key] = entry }
-        return .success(entry)
+        return .success(CompiledRule(program: isTransition ? nil : program))
     }
 
-    /// The CEL type of a schema node, as the apiserver declares `self` (computed once per node).
+    /// The CEL type of a schema node, as the apiserver declares `self`. Read from the node's
+    /// schema as written, so a lazily compiled schema is not compiled whole for it.
     func type(of node: SchemaNode) -> CELStaticType {
-        if let known = types.withLock({ $0[ObjectIdentifier(node)]?.type }) { return known }
-        let computed = Self.celType(node, isResource: true)
-        types.withLock { $0[ObjectIdentifier(node)] = (node, computed) }
-        return computed
+        Self.celType(written: node.written, isResource: true)
     }
 
+    /// `celType(_:isResource:)` of the node compiled from `object`, without compiling it; the
+    /// schema is one that compiles.
+    static func celType(written object: ValueObject, isResource: Bool = false) -> CELStaticType {
+        let keywords = TypeKeywords(object)
+        if keywords.isTrue(.intOrString) { return .dyn }
+        let types = SchemaCompiler.declaredTypes(keywords[.type]) ?? []
+        switch types.first {
+        case "integer": return .int
+        case "number": return .double
+        case "boolean": return .bool
+        case "string":
+            let written = keywords[.format]?.stringValue
+            switch SchemaCompiler.checkedFormat(written, types: types) == nil ? nil : written {
+            case "byte": return .bytes
+            case "duration": return .duration
+            case "date", "date-time": return .timestamp
+            default: return .string
+            }
+        case "array":
+            let element: CELStaticType
+            if case .object(let items)? = keywords[.items] { element = celType(written: items) } else { element = .dyn }
+            switch keywords[.listType]?.stringValue {
+            case "set": return .keyedList(element, keys: [])
+            case "map":
+                let keys = keywords[.listMapKeys]?.arrayValue?.compactMap(\.stringValue) ?? []
+                return .keyedList(element, keys: keys.compactMap(CELPropertyNames.escape))
+            default: return .list(element)
+            }
+        case "object":
+            if case .object(let properties)? = keywords[.properties], !properties.isEmpty {
+                var fields: [String: CELStaticType] = [:]
+                fields.reserveCapacity(properties.count + 3)
+                for (name, property) in properties {
+                    guard case .object(let schema) = property else { continue }
+                    if let escaped = escapedName(name) { fields[escaped] = celType(written: schema) }
+                }
+                if isResource || keywords.isTrue(.embeddedResource) {
+                    fields["apiVersion"] = fields["apiVersion"] ?? .string
+                    fields["kind"] = fields["kind"] ?? .string
+                    fields["metadata"] = fields["metadata"] ?? .object(name: "ObjectMeta", fields: ["name": .string, "generateName": .string])
+                }
+                return .object(name: "Object", fields: fields)
+            }
+            if case .object(let values)? = keywords[.additionalProperties] { return .map(.string, celType(written: values)) }
+            return keywords.isTrue(.preserveUnknownFields) ? .dyn : .map(.string, .dyn)
+        default:
+            return .dyn
+        }
+    }
+
+    /// The few keywords the CEL type of a node depends on, gathered in one pass over its keys.
+    private struct TypeKeywords: ~Copyable {
+        private var values = InlineArray<10, Value?>(repeating: nil)
+
+        private static func slot(_ keyword: SchemaKeywords.Keyword) -> Int? {
+            switch keyword {
+            case .intOrString: 0
+            case .type: 1
+            case .format: 2
+            case .items: 3
+            case .listType: 4
+            case .listMapKeys: 5
+            case .properties: 6
+            case .embeddedResource: 7
+            case .additionalProperties: 8
+            case .preserveUnknownFields: 9
+            default: nil
+            }
+        }
+
+        init(_ object: ValueObject) {
+            for (key, value) in object {
+                if let keyword = SchemaKeywords.names[key], let slot = Self.slot(keyword) { values[slot] = value }
+            }
+        }
+
+        subscript(keyword: SchemaKeywords.Keyword) -> Value? { Self.slot(keyword).flatMap { values[$0] } }
+
+        func isTrue(_ keyword: SchemaKeywords.Keyword) -> Bool {
+            if case .bool(true)? = self[keyword] { true } else { false }
+        }
+    }
+
+    /// `CELPropertyNames.escape`, answered directly for the common names it leaves as they are:
+    /// letters and digits only, not all lower case (CEL's reserved words are).
+    static func escapedName(_ name: String) -> String? {
+        var utf8 = name.utf8.makeIterator()
+        guard let first = utf8.next(), (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else {
+            return CELPropertyNames.escape(name)
+        }
+        var plain = first < UInt8(ascii: "a")
+        while let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): plain = true
+            default: return CELPropertyNames.escape(name)
+            }
+        }
+        return plain ? name : CELPropertyNames.escape(name)
+    }
+
+    /// The CEL type of a compiled node, as the apiserver declares `self`; what `celType(written:)`
+    /// must agree with.
     static func celType(_ node: SchemaNode, isResource: Bool = false) -> CELStaticType {
         if node.intOrString { return .dyn }
         switch node.types.first {

@@ -7,17 +7,47 @@ public final class CompiledSchema: Sendable {
     /// The schema as given; a cache can store it (e.g. as JSON, which reads much faster than YAML)
     /// and compile it again.
     public let source: Value
+    /// What the schema belongs to, for messages.
+    let subject: String?
+    private let failures = LateFailures()
+
+    /// Bumped whenever what compiling rejects changes; a record that a schema compiled holds it, so
+    /// one made by a build that rejected less is not trusted.
+    public static let compilerRevision = SchemaCompiler.revision
 
     /// Compiles an `openAPIV3Schema`. Throws on what Kubernetes would refuse to run: an invalid
     /// `pattern`, `$ref` and the other keywords v1 CRDs reject, malformed keyword values.
     public init(openAPIV3Schema schema: Value, subject: String? = nil) throws {
         source = schema
+        self.subject = subject
         do {
-            root = try SchemaCompiler.compile(schema, at: "openAPIV3Schema")
+            root = try SchemaCompiler.compile(schema, at: SchemaLocation("openAPIV3Schema"), mode: .eager)
         } catch var error as SchemaError {
             error.subject = subject
             throw error
         }
+    }
+
+    /// A schema that compiled before (with the same `compilerRevision`): its nodes are compiled as
+    /// checking first reaches them, so an object costs what it touches, not the whole schema. Should
+    /// the schema not compile after all, `lateError` says so once checking has met the error.
+    public init(compiledBefore schema: Value, subject: String? = nil) throws {
+        source = schema
+        self.subject = subject
+        do {
+            root = try SchemaCompiler.compile(schema, at: SchemaLocation("openAPIV3Schema"), mode: .lazy(failures))
+        } catch var error as SchemaError {
+            error.subject = subject
+            throw error
+        }
+    }
+
+    /// An error of a schema made with `init(compiledBefore:)` that checking met; the results of
+    /// checks made with it are not to be trusted.
+    public var lateError: SchemaError? {
+        guard var error = failures.error else { return nil }
+        error.subject = subject
+        return error
     }
 
     /// Compiles a schema that is not a resource (a JSON-Schema fixture, a function input part).
@@ -64,7 +94,7 @@ public final class CompiledSchema: Sendable {
 
     private static func hasRules(_ node: SchemaNode) -> Bool {
         if !node.rules.isEmpty { return true }
-        if node.properties.values.contains(where: hasRules) { return true }
+        if node.children.declared.values.contains(where: { hasRules($0.node) }) { return true }
         if let items = node.items, hasRules(items) { return true }
         if let extra = node.additionalPropertiesSchema, hasRules(extra) { return true }
         return false

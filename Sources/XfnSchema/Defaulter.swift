@@ -5,37 +5,66 @@ import XfnCore
 /// `additionalProperties` values and array items. Defaults are defaulted in turn.
 enum Defaulter {
     static func apply(_ node: SchemaNode?, to value: Value) -> Value {
-        guard let node else { return value }
+        filled(node, value) ?? value
+    }
+
+    /// The value with its defaults, or nil when no default applies anywhere in it: most objects
+    /// need none, and are then neither copied nor rebuilt.
+    private static func filled(_ node: SchemaNode?, _ value: Value) -> Value? {
+        guard let node else { return nil }
         switch value {
         case .object(var object):
-            for name in node.propertyNames {
-                let property = node.properties[name]!
-                guard let defaultValue = property.defaultValue else { continue }
+            let children = node.children
+            var changed = false
+            for (name, property) in children.defaulted {
+                let defaultValue = property.defaultValue!
                 if let existing = object[name] {
-                    if isNonNullableNull(existing, property) { object[name] = defaultValue }
+                    if isNonNullableNull(existing, property) {
+                        object[name] = defaultValue
+                        changed = true
+                    }
                 } else {
                     object[name] = defaultValue
+                    changed = true
                 }
             }
+            let extra = children.additionalPropertiesSchema
+            guard !children.declared.isEmpty || extra != nil else { return changed ? .object(object) : nil }
             for key in object.keys {
                 let member = object[key]!
-                if let property = node.properties[key] {
-                    object[key] = apply(property, to: member)
-                } else if let extra = node.additionalPropertiesSchema {
-                    let filled = isNonNullableNull(member, extra) ? extra.defaultValue! : member
-                    object[key] = apply(extra, to: filled)
+                if let property = children.property(key) {
+                    if let result = filled(property, member) {
+                        object[key] = result
+                        changed = true
+                    }
+                } else if let extra {
+                    if isNonNullableNull(member, extra) {
+                        object[key] = filled(extra, extra.defaultValue!) ?? extra.defaultValue!
+                        changed = true
+                    } else if let result = filled(extra, member) {
+                        object[key] = result
+                        changed = true
+                    }
                 }
             }
-            return .object(object)
+            return changed ? .object(object) : nil
         case .array(var items):
-            guard let itemSchema = node.items else { return value }
+            guard let itemSchema = node.children.items else { return nil }
+            var changed = false
             for index in items.indices {
-                if isNonNullableNull(items[index], itemSchema) { items[index] = itemSchema.defaultValue! }
-                items[index] = apply(itemSchema, to: items[index])
+                let original = items[index]
+                let item = isNonNullableNull(original, itemSchema) ? itemSchema.defaultValue! : original
+                if let result = filled(itemSchema, item) {
+                    items[index] = result
+                    changed = true
+                } else if isNonNullableNull(original, itemSchema) {
+                    items[index] = item
+                    changed = true
+                }
             }
-            return .array(items)
+            return changed ? .array(items) : nil
         default:
-            return value
+            return nil
         }
     }
 

@@ -8,10 +8,11 @@ enum ListTypeValidator {
         guard let node else { return }
         switch value {
         case .object(let object):
+            let children = node.children
             for (key, member) in object {
-                if let property = node.properties[key] {
+                if let property = children.property(key) {
                     validate(property, member, at: path.child(key), &errors)
-                } else if let extra = node.additionalPropertiesSchema {
+                } else if let extra = children.additionalPropertiesSchema {
                     validate(extra, member, at: path.child(key), &errors)
                 }
             }
@@ -37,7 +38,8 @@ enum ListTypeValidator {
             default:
                 break
             }
-            for (i, item) in items.enumerated() { validate(node.items, item, at: path.index(i), &errors) }
+            let itemSchema = node.children.items
+            for (i, item) in items.enumerated() { validate(itemSchema, item, at: path.index(i), &errors) }
         default:
             break
         }

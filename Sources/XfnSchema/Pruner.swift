@@ -5,33 +5,63 @@ import XfnYAML
 /// apiserver prunes and crossplane turns each pruned path into an "unknown field" error.
 enum Pruner {
     static func prune(_ value: Value, _ node: SchemaNode?, at path: FieldPath, pruned: inout [FieldPath]) -> Value {
-        if let node, node.preserveUnknownFields { return skipPrune(value, node, at: path, pruned: &pruned) }
+        var trail = path.elements
+        return pruning(value, node, &trail, &pruned) ?? value
+    }
+
+    /// The value without undeclared fields, or nil when it has none: a valid object is neither
+    /// copied nor rebuilt. `trail` is the path to the value, a path being made only for what is pruned.
+    private static func pruning(_ value: Value, _ node: SchemaNode?, _ trail: inout [FieldPath.Element],
+                                _ pruned: inout [FieldPath]) -> Value? {
+        if let node, node.preserveUnknownFields { return skipPruning(value, node, &trail, &pruned) }
         switch value {
         case .object(let object):
             guard let node else {
-                for key in object.keys { pruned.append(path.child(key)) }
+                guard !object.isEmpty else { return nil }
+                for key in object.keys { pruned.append(FieldPath(trail + [.key(key)])) }
                 return .object(ValueObject())
             }
-            var kept = ValueObject()
+            let children = node.children
+            var kept = object
+            var changed = false
             for (key, member) in object {
-                if node.embeddedResource, isKeptMetaField(key, member) {
-                    kept[key] = member
-                } else if let property = node.properties[key] {
-                    kept[key] = prune(member, property, at: path.child(key), pruned: &pruned)
-                } else if case .schema(let extra) = node.additionalProperties {
-                    kept[key] = prune(member, extra, at: path.child(key), pruned: &pruned)
-                } else if case .allowed = node.additionalProperties {
+                if node.embeddedResource, isKeptMetaField(key, member) { continue }
+                let below: SchemaNode?
+                if let property = children.property(key) {
+                    below = property
+                } else if case .schema(let extra) = children.additionalProperties {
+                    below = extra
+                } else if case .allowed = children.additionalProperties {
                     // A boolean keeps the key but declares nothing below it.
-                    kept[key] = prune(member, nil, at: path.child(key), pruned: &pruned)
+                    below = nil
                 } else {
-                    pruned.append(path.child(key))
+                    pruned.append(FieldPath(trail + [.key(key)]))
+                    kept[key] = nil
+                    changed = true
+                    continue
                 }
+                trail.append(.key(key))
+                if let result = pruning(member, below, &trail, &pruned) {
+                    kept[key] = result
+                    changed = true
+                }
+                trail.removeLast()
             }
-            return .object(kept)
-        case .array(let items):
-            return .array(items.enumerated().map { prune($0.element, node?.items, at: path.index($0.offset), pruned: &pruned) })
+            return changed ? .object(kept) : nil
+        case .array(var items):
+            let itemSchema = node?.children.items
+            var changed = false
+            for index in items.indices {
+                trail.append(.index(index))
+                if let result = pruning(items[index], itemSchema, &trail, &pruned) {
+                    items[index] = result
+                    changed = true
+                }
+                trail.removeLast()
+            }
+            return changed ? .array(items) : nil
         default:
-            return value
+            return nil
         }
     }
 
@@ -45,27 +75,45 @@ enum Pruner {
     }
 
     /// Below `x-kubernetes-preserve-unknown-fields` unknown keys stay, but declared children are still pruned.
-    private static func skipPrune(_ value: Value, _ node: SchemaNode, at path: FieldPath, pruned: inout [FieldPath]) -> Value {
+    private static func skipPruning(_ value: Value, _ node: SchemaNode, _ trail: inout [FieldPath.Element],
+                                    _ pruned: inout [FieldPath]) -> Value? {
         switch value {
         case .object(let object):
-            var kept = ValueObject()
+            let children = node.children
+            var kept = object
+            var changed = false
             for (key, member) in object {
-                if node.embeddedResource, ["apiVersion", "kind", "metadata"].contains(key) {
-                    kept[key] = member
-                } else if let property = node.properties[key] {
-                    kept[key] = prune(member, property, at: path.child(key), pruned: &pruned)
-                } else if let extra = node.additionalPropertiesSchema {
-                    kept[key] = prune(member, extra, at: path.child(key), pruned: &pruned)
+                if node.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { continue }
+                let below: SchemaNode
+                if let property = children.property(key) {
+                    below = property
+                } else if let extra = children.additionalPropertiesSchema {
+                    below = extra
                 } else {
-                    kept[key] = member
+                    continue
                 }
+                trail.append(.key(key))
+                if let result = pruning(member, below, &trail, &pruned) {
+                    kept[key] = result
+                    changed = true
+                }
+                trail.removeLast()
             }
-            return .object(kept)
-        case .array(let items):
-            guard let itemSchema = node.items else { return value }
-            return .array(items.enumerated().map { skipPrune($0.element, itemSchema, at: path.index($0.offset), pruned: &pruned) })
+            return changed ? .object(kept) : nil
+        case .array(var items):
+            guard let itemSchema = node.children.items else { return nil }
+            var changed = false
+            for index in items.indices {
+                trail.append(.index(index))
+                if let result = skipPruning(items[index], itemSchema, &trail, &pruned) {
+                    items[index] = result
+                    changed = true
+                }
+                trail.removeLast()
+            }
+            return changed ? .array(items) : nil
         default:
-            return value
+            return nil
         }
     }
 }

@@ -57,7 +57,8 @@ struct ValueValidator {
             matched += errors.count == before ? 2 : 1
         }
         matched += 2
-        checkCombinators(node, value, path, &errors, &matched)
+        let children = node.children
+        checkCombinators(children, value, path, &errors, &matched)
         if case .string(let s) = value {
             matched += 1
             checkString(node, s, path, &errors)
@@ -75,13 +76,13 @@ struct ValueValidator {
         }
         if case .array(let items) = value {
             matched += 2
-            checkArray(node, items, path, &errors, &matched)
+            checkArray(node, children, items, path, &errors, &matched)
         }
         matched += 1
         checkEnum(node, value, path, &errors)
         if case .object(let object) = value {
             matched += 1
-            checkObject(node, object, path, &errors, &matched)
+            checkObject(node, children, object, path, &errors, &matched)
         }
         matched += 1
     }
@@ -120,7 +121,8 @@ struct ValueValidator {
         return diff / min(abs(f) + abs(g), .greatestFiniteMagnitude) < 1e-9
     }
 
-    private static func checkCombinators(_ node: SchemaNode, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
+    private static func checkCombinators(_ node: SchemaNode.Children, _ value: Value, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
+        guard !node.anyOf.isEmpty || !node.oneOf.isEmpty || !node.allOf.isEmpty || node.not != nil else { return }
         let quoted = GoFormat.quote(name(path))
         if !node.anyOf.isEmpty {
             var best: (errors: [FieldError], matched: Int)? = nil
@@ -253,8 +255,9 @@ struct ValueValidator {
         }
     }
 
-    private static func checkArray(_ node: SchemaNode, _ items: [Value], _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
-        if let itemSchema = node.items {
+    private static func checkArray(_ node: SchemaNode, _ children: SchemaNode.Children, _ items: [Value], _ path: FieldPath,
+                                   _ errors: inout [FieldError], _ matched: inout Int) {
+        if let itemSchema = children.items {
             for (index, item) in items.enumerated() {
                 validate(itemSchema, item, path.index(index), &errors, &matched)
             }
@@ -332,7 +335,8 @@ struct ValueValidator {
         }
     }
 
-    private static func checkObject(_ node: SchemaNode, _ object: ValueObject, _ path: FieldPath, _ errors: inout [FieldError], _ matched: inout Int) {
+    private static func checkObject(_ node: SchemaNode, _ children: SchemaNode.Children, _ object: ValueObject, _ path: FieldPath,
+                                    _ errors: inout [FieldError], _ matched: inout Int) {
         let size = Int64(object.count)
         if let min = node.minProperties, size < min {
             errors.append(invalid(path, .value(.int(size)), "\(name(path)) in body should have at least \(min) properties"))
@@ -343,21 +347,34 @@ struct ValueValidator {
                                      detail: "must have at most \(max) \(max == 1 ? "item" : "items")"))
             return
         }
-        switch node.additionalProperties {
+        switch children.additionalProperties {
         case .allowed(false):
-            for key in object.keys where node.properties[key] == nil {
+            for key in object.keys where children.declared[key] == nil {
                 errors.append(invalid(path, .value(.string(key)), "\(name(path)).\(key) in body is a forbidden property"))
             }
         case .schema(let extra):
-            for (key, value) in object where node.properties[key] == nil {
+            for (key, value) in object where children.declared[key] == nil {
                 validate(extra, value, path.child(key), &errors, &matched)
             }
         default:
             break
         }
-        for property in node.propertyNames {
-            if let value = object[property] {
-                validate(node.properties[property]!, value, path.child(property), &errors, &matched)
+        // Declared properties are checked in the order the schema lists them; an object usually
+        // holds far fewer keys than its schema declares, so its keys are looked up, not the schema's.
+        if object.count < children.propertyNames.count {
+            var present: [(offset: Int, key: String, node: SchemaNode, value: Value)] = []
+            for (key, value) in object {
+                if let declared = children.declared[key] { present.append((declared.offset, key, declared.node, value)) }
+            }
+            present.sort { $0.offset < $1.offset }
+            for member in present {
+                validate(member.node, member.value, path.child(member.key), &errors, &matched)
+            }
+        } else {
+            for property in children.propertyNames {
+                if let value = object[property] {
+                    validate(children.declared[property]!.node, value, path.child(property), &errors, &matched)
+                }
             }
         }
         for key in node.required where !object.contains(key) {

@@ -5,7 +5,9 @@ import XfnCore
 enum CompactJSON {
     static func encode(_ value: Value) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(1 << 16)
+        // Grown as needed: a source index keeps thousands of these small encodings, each
+        // holding whatever capacity it was given.
+        out.reserveCapacity(256)
         write(value, into: &out)
         return out
     }

@@ -38,24 +38,8 @@ public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
                 add(.file(argument))
                 continue
             }
-            guard let walker = manager.enumerator(atPath: argument) else {
-                throw FileError(path: argument, operation: "list", code: errno)
-            }
             var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name == ".git" {
-                    walker.skipDescendants()
-                    continue
-                }
-                let ext = (name as NSString).pathExtension.lowercased()
-                guard extensions.contains(ext) else { continue }
-                let path = argument.hasSuffix("/") ? argument + relative : argument + "/" + relative
-                var childIsDirectory: ObjCBool = false
-                if manager.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
-                    found.append(path)
-                }
-            }
+            try DirectoryWalk.files(under: argument, extensions: extensions, into: &found)
             for path in found.sorted() { add(.file(path)) }
         }
         return result

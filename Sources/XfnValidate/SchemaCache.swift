@@ -10,11 +10,14 @@ public struct SchemaCache: Sendable {
     /// Read nothing back; store afresh (`--update-cache`).
     public var ignoresStoredEntries: Bool
     let sources: SourceIndex
+    /// The cached schemas known to compile.
+    let compiled: CompileRecord
 
     public init(cacheDirectory: String, ignoresStoredEntries: Bool = false) {
         directory = cacheDirectory + "/schemas/v2"
         self.ignoresStoredEntries = ignoresStoredEntries
         sources = SourceIndex(path: directory + "/sources.index")
+        compiled = CompileRecord(path: directory + "/compiled.index")
     }
 
     /// What a source holds, without its schemas.
@@ -96,38 +99,89 @@ public struct SchemaCache: Sendable {
     }
 
     /// The schemas stored with an index; only those of `kinds` when given. A line that does not
-    /// match its checksum makes the whole entry unusable.
+    /// match its checksum makes the whole entry unusable. Each entry carries its line's checksum.
     public func entries(forKey key: String, origin: String, kinds: Set<GroupVersionKind>? = nil) throws -> [SchemaEntry] {
         let file = path(key)
-        guard let data = FileManager.default.contents(atPath: file),
-              let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
+        guard let data = try? Self.contents(of: file) else {
             throw ValidateError("the schema cache entry \(file) is missing or truncated", hint: "run again with --clean-cache")
         }
         func corrupt(_ reason: String) -> ValidateError {
             ValidateError("the schema cache entry \(file) is corrupt: \(reason)", hint: "run again with --clean-cache")
         }
-        guard data.last == UInt8(ascii: "\n") else { throw corrupt("it does not end with a newline") }
-        var result: [SchemaEntry] = []
-        for line in data[(newline + 1)...].split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, fields[0].count == 64 else { throw corrupt("a schema line lacks its fields") }
-            let names: Value
-            do { names = try ValueJSON.parse(Data(fields[1])) } catch { throw corrupt("\(error)") }
-            guard let items = names.arrayValue, items.count == 3, let apiVersion = items[0].stringValue,
-                  let kind = items[1].stringValue, let crd = items[2].stringValue else { throw corrupt("a schema line lacks its kind") }
-            let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
-            if let kinds, !kinds.contains(gvk) { continue }
-            let checked = data[fields[1].startIndex..<line.endIndex]
-            guard SHA256Hasher.digest(Data(checked)).hex.utf8.elementsEqual(fields[0]) else {
-                throw corrupt("the schema of \(gvk) does not match its checksum")
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> [SchemaEntry] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t")
+            func find(_ byte: UInt8, from start: Int, before end: Int) -> Int? {
+                guard start < end, let base = bytes.baseAddress,
+                      let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
-            do {
-                result.append(SchemaEntry(gvk: gvk, crdName: crd, schema: try ValueJSON.parse(Data(fields[2])), origin: origin))
-            } catch {
-                throw corrupt("\(error)")
+            guard let first = find(newline, from: 0, before: bytes.count) else {
+                throw ValidateError("the schema cache entry \(file) is missing or truncated", hint: "run again with --clean-cache")
             }
+            guard bytes.last == newline else { throw corrupt("it does not end with a newline") }
+            var result: [SchemaEntry] = []
+            var start = first + 1
+            while start < bytes.count {
+                let end = find(newline, from: start, before: bytes.count)!
+                defer { start = end + 1 }
+                // An empty line holds nothing, as a split that drops empty pieces read it.
+                if end == start { continue }
+                guard let firstTab = find(tab, from: start, before: end), firstTab - start == 64,
+                      let secondTab = find(tab, from: firstTab + 1, before: end) else {
+                    throw corrupt("a schema line lacks its fields")
+                }
+                let names: Value
+                do { names = try ValueJSON.parse(bytes: UnsafeRawBufferPointer(rebasing: raw[(firstTab + 1)..<secondTab])) } catch {
+                    throw corrupt("\(error)")
+                }
+                guard let items = names.arrayValue, items.count == 3, let apiVersion = items[0].stringValue,
+                      let kind = items[1].stringValue, let crd = items[2].stringValue else { throw corrupt("a schema line lacks its kind") }
+                let gvk = GroupVersionKind(apiVersion: apiVersion, kind: kind)
+                if let kinds, !kinds.contains(gvk) { continue }
+                let checksum = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<firstTab]), as: UTF8.self)
+                let hasher = SHA256Hasher()
+                hasher.update(UnsafeRawBufferPointer(rebasing: raw[(firstTab + 1)..<end]))
+                guard hasher.finalize().hex == checksum else {
+                    throw corrupt("the schema of \(gvk) does not match its checksum")
+                }
+                do {
+                    let schema = try ValueJSON.parse(bytes: UnsafeRawBufferPointer(rebasing: raw[(secondTab + 1)..<end]))
+                    result.append(SchemaEntry(gvk: gvk, crdName: crd, schema: schema, origin: origin, checksum: checksum))
+                } catch {
+                    throw corrupt("\(error)")
+                }
+            }
+            return result
         }
-        return result
+    }
+
+    /// A whole file in one read of its size (Foundation's reader grows its buffer as it goes).
+    static func contents(of path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        return try contents(of: descriptor, size: Int(status.st_size), path: path)
+    }
+
+    /// The rest of an open file, expected to be `size` bytes long (it may have changed since).
+    static func contents(of descriptor: Int32, size: Int, path: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(0, size))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 64 << 10)) }
+            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 
     /// Writes through a temporary file and a rename, so a reader never sees half an entry and
@@ -148,11 +202,31 @@ public struct SchemaCache: Sendable {
         try CacheFile.write(bytes, to: path(key))
     }
 
+    /// Remembers which schemas compiled in this run.
+    func saveCompileRecord() throws {
+        guard compiled.hasAdditions else { return }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try compiled.save()
+    }
+
     /// Remembers the fingerprints of the local sources read in this run.
     public func saveSourceIndex() throws {
         guard !sources.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try sources.save()
+        removeEarlierLayouts()
+    }
+
+    /// Earlier builds' layouts, which nothing reads any more (tens of megabytes for a large
+    /// provider); removed when this layout is written, so upgrading leaves no garbage behind.
+    static let earlierLayouts = ["v1"]
+
+    private func removeEarlierLayouts() {
+        let parent = (directory as NSString).deletingLastPathComponent
+        for layout in Self.earlierLayouts where FileManager.default.fileExists(atPath: parent + "/" + layout) {
+            // Best effort: a layout that cannot be removed now is tried again on the next cold run.
+            _ = try? FileManager.default.removeItem(atPath: parent + "/" + layout)
+        }
     }
 
     /// The bytes before the first newline, read in small pieces; nil when the file is absent.

@@ -13,7 +13,8 @@ struct SchemaCatalog: Sendable {
     }
 
     enum Compiled: Sendable {
-        case success(CompiledSchema)
+        /// With where the schema came from, for an error checking may still meet in it.
+        case success(CompiledSchema, origin: String)
         case failure(String)
     }
 
@@ -106,12 +107,20 @@ struct SchemaCatalog: Sendable {
                 return all
             }
         }
+        // A schema whose cache line is recorded as compiling is compiled as checking reaches its
+        // nodes; any other is compiled whole, so its errors show, and recorded when it compiles.
+        let record = cache.flatMap { $0.ignoresStoredEntries ? nil : $0.compiled }
         return await withTaskGroup(of: (GroupVersionKind, Compiled).self) { group in
             for entry in entries {
                 group.addTask {
+                    let subject = "\(entry.crdName) version \(entry.gvk.version)"
                     do {
-                        return (entry.gvk, .success(try CompiledSchema(openAPIV3Schema: entry.schema,
-                                                                        subject: "\(entry.crdName) version \(entry.gvk.version)")))
+                        if let checksum = entry.checksum, let record, record.contains(checksum) {
+                            return (entry.gvk, .success(try CompiledSchema(compiledBefore: entry.schema, subject: subject), origin: entry.origin))
+                        }
+                        let schema = try CompiledSchema(openAPIV3Schema: entry.schema, subject: subject)
+                        if let checksum = entry.checksum, let cache { cache.compiled.add(checksum) }
+                        return (entry.gvk, .success(schema, origin: entry.origin))
                     } catch {
                         let message = (error as? any XfnError)?.message ?? "\(error)"
                         return (entry.gvk, .failure("\(message) (from \(entry.origin))"))

@@ -10,12 +10,16 @@ public struct SchemaEntry: Sendable {
     public var schema: Value
     /// Where it came from: a file path or a package reference.
     public var origin: String
+    /// The checksum of its schema cache line, when it was read from the cache: what the record of
+    /// schemas known to compile keeps.
+    public var checksum: String?
 
-    public init(gvk: GroupVersionKind, crdName: String, schema: Value, origin: String) {
+    public init(gvk: GroupVersionKind, crdName: String, schema: Value, origin: String, checksum: String? = nil) {
         self.gvk = gvk
         self.crdName = crdName
         self.schema = schema
         self.origin = origin
+        self.checksum = checksum
     }
 
     /// Every version of a CRD that has a schema (a per-version one, or v1beta1's shared `spec.validation`).

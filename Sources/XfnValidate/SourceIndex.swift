@@ -104,36 +104,75 @@ final class SourceIndex: Sendable {
     static func read(_ path: String) -> (written: Int64, records: [String: Record]) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return (0, [:]) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, let data = try? handle.readToEnd() else { return (0, [:]) }
+        guard fstat(descriptor, &info) == 0, let bytes = try? SchemaCache.contents(of: descriptor, size: Int(info.st_size), path: path) else {
+            return (0, [:])
+        }
         let written = FileStamp(info).modified
-        guard let records = parse([UInt8](data)) else { return (0, [:]) }
+        guard let records = parse(bytes) else { return (0, [:]) }
         return (written, records)
     }
 
     static func parse(_ bytes: [UInt8]) -> [String: Record]? {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// Lines of nine tab-separated fields after the header, then the checksum line.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Record]? {
         // The checksum line: "sha256 " and 64 hex digits and a newline, over everything before it.
         let trailer = 7 + 64 + 1
         guard bytes.count >= trailer, bytes.last == UInt8(ascii: "\n") else { return nil }
         let bodyEnd = bytes.count - trailer
+        let hasher = SHA256Hasher()
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<bodyEnd])))
         guard bodyEnd == 0 || bytes[bodyEnd - 1] == UInt8(ascii: "\n"),
-              Array(bytes[bodyEnd..<(bodyEnd + 7)]) == Array("sha256 ".utf8),
-              String(decoding: bytes[(bodyEnd + 7)..<(bytes.count - 1)], as: UTF8.self)
-                == SHA256Hasher.digest(Data(bytes[..<bodyEnd])).hex else { return nil }
-        let lines = bytes[..<bodyEnd].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.first.map({ Array($0) == Array(header.utf8) }) == true else { return nil }
+              bytes[bodyEnd..<(bodyEnd + 7)].elementsEqual("sha256 ".utf8),
+              bytes[(bodyEnd + 7)..<(bytes.count - 1)].elementsEqual(hasher.finalize().hex.utf8) else { return nil }
+        func find(_ byte: UInt8, from start: Int, before end: Int) -> Int? {
+            guard start < end, let base = bytes.baseAddress,
+                  let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        // What `Int64(String)` and `UInt64(String)` accept: an optional sign, then decimal digits.
+        func integer(_ range: Range<Int>) -> Int64? { Int64(text(range)) }
+        func unsigned(_ range: Range<Int>) -> UInt64? {
+            guard !range.isEmpty, range.count < 19, bytes[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return UInt64(text(range))
+            }
+            return bytes[range].reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
+        }
+        func signed(_ range: Range<Int>) -> Int64? {
+            guard !range.isEmpty, range.count < 19, bytes[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return integer(range)
+            }
+            return bytes[range].reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+        }
+        // An empty body has no header line, as splitting an empty text yields one empty line.
+        let headerEnd = find(UInt8(ascii: "\n"), from: 0, before: bodyEnd) ?? bodyEnd
+        guard bytes[0..<headerEnd].elementsEqual(header.utf8) else { return nil }
         var records: [String: Record] = [:]
-        for line in lines.dropFirst() where !line.isEmpty {
-            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 8, omittingEmptySubsequences: false)
+        var start = headerEnd + 1
+        while start < bodyEnd {
+            let end = find(UInt8(ascii: "\n"), from: start, before: bodyEnd) ?? bodyEnd
+            defer { start = end + 1 }
+            if end == start { continue }
+            var fields: [Range<Int>] = []
+            fields.reserveCapacity(9)
+            var fieldStart = start
+            while fields.count < 8, let tab = find(UInt8(ascii: "\t"), from: fieldStart, before: end) {
+                fields.append(fieldStart..<tab)
+                fieldStart = tab + 1
+            }
+            fields.append(fieldStart..<end)
             guard fields.count == 9 else { return nil }
-            func number(_ index: Int) -> Int64? { Int64(String(decoding: fields[index], as: UTF8.self)) }
-            guard let device = UInt64(String(decoding: fields[1], as: UTF8.self)),
-                  let inode = UInt64(String(decoding: fields[2], as: UTF8.self)),
-                  let size = number(3), let modified = number(4), let changed = number(5), let verifiedAt = number(6) else { return nil }
+            guard let device = unsigned(fields[1]), let inode = unsigned(fields[2]),
+                  let size = signed(fields[3]), let modified = signed(fields[4]), let changed = signed(fields[5]),
+                  let verifiedAt = signed(fields[6]) else { return nil }
             let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
-            records[String(decoding: fields[0], as: UTF8.self)] = Record(
-                stamp: stamp, verifiedAt: verifiedAt, key: String(decoding: fields[7], as: UTF8.self), index: Array(fields[8]))
+            records[text(fields[0])] = Record(stamp: stamp, verifiedAt: verifiedAt, key: text(fields[7]),
+                                              index: Array(UnsafeBufferPointer(rebasing: bytes[fields[8]])))
         }
         return records
     }

@@ -121,6 +121,11 @@ public enum ValidationRun {
             items = workItems(inputFiles, mode: options.mode, catalog: catalog) + rendered.items
         }
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
+        if let cache = options.cache {
+            do { try await BlockingIO.run { try cache.saveCompileRecord() } } catch {
+                notices.append("cannot save the schema cache's record of compiled schemas: \(error)")
+            }
+        }
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
         var report = ValidationReport(results: results, notices: notices)
         report.functionFailures = rendered.functionFailures
@@ -128,6 +133,7 @@ public enum ValidationRun {
         report.statistics.cachedFiles = files.filter { !$0.wasParsed && $0.readError == nil }.count
         report.statistics.cachedPackages = catalog.cachedPackages
         report.statistics.compiledSchemas = schemas.count
+        DeferredRelease.release((consume files, consume items, consume schemas, consume catalog))
         return report
     }
 
@@ -316,8 +322,13 @@ public enum ValidationRun {
         case .failure(let message):
             result.status = .invalid
             result.findings = [Finding(kind: .source, message: message, position: result.position)]
-        case .success(let schema):
+        case .success(let schema, let origin):
             let check = schema.check(item.object, options: CompiledSchema.Options(ruleEvaluator: ruleEvaluator))
+            if let error = schema.lateError {
+                result.status = .invalid
+                result.findings = [Finding(kind: .source, message: "\(error.message) (from \(origin))", position: result.position)]
+                return result
+            }
             result.findings = check.errors.map { Finding($0, position: item.position(of: $0.path)) }
             result.status = result.findings.isEmpty ? .valid : .invalid
         }
