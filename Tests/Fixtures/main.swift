@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XfnCore
 import XfnTestSupport
 
@@ -71,11 +72,6 @@ func packageImage(directory: String, registryHost: String) throws -> TestImage {
 func run() async throws {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     try FileManager.default.createDirectory(atPath: options.state, withIntermediateDirectories: true)
-    var blocked = sigset_t()
-    sigemptyset(&blocked)
-    sigaddset(&blocked, SIGINT)
-    sigaddset(&blocked, SIGTERM)
-    pthread_sigmask(SIG_BLOCK, &blocked, nil)
 
     let auth: RegistryAuth = options.user.map { .htpasswd(users: [$0.username: $0.password]) } ?? .anonymous
     let registry = try await RegistryProcess.start(auth: auth, tls: options.tls)
@@ -139,8 +135,31 @@ func run() async throws {
     try (references.joined(separator: "\n") + "\n").write(toFile: options.state + "/references", atomically: true, encoding: .utf8)
     try "".write(toFile: options.state + "/ready", atomically: true, encoding: .utf8)
 
-    var signal: Int32 = 0
-    sigwait(&blocked, &signal)
+    await untilInterrupted()
+}
+
+/// Returns on SIGINT or SIGTERM, whichever thread the kernel hands it to, so the registry is stopped
+/// (a blocked-signal `sigwait` only covers the thread that blocked it; the others would die at once).
+func untilInterrupted() async {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let received = Mutex(false)
+    var sources: [any DispatchSourceSignal] = []
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        for number in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let first = received.withLock { seen in
+                    defer { seen = true }
+                    return !seen
+                }
+                if first { continuation.resume() }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+    for source in sources { source.cancel() }
 }
 
 do {

@@ -74,13 +74,15 @@ def test_function(work, given=None):
 
 
 class FunctionRegistry:
-    """A local registry (xfn-fixtures) serving one function image per name, each holding `function`.
-    Use as a context manager; `references` maps each name to its `host/xfn-functions/NAME:v1`."""
+    """A local registry (xfn-fixtures) serving one function image per name, each holding `function`
+    (and, when `packages` has a NAME/package.yaml, that metadata too). Use as a context manager;
+    `references` maps each name to the reference it was pushed as."""
 
-    def __init__(self, work, function, names):
+    def __init__(self, work, function, names, packages=None):
         self.state = Path(work) / "registry-state"
         self.function = function
         self.names = names
+        self.packages = packages
         self.server = None
         self.host = ""
         self.references = {}
@@ -90,6 +92,8 @@ class FunctionRegistry:
         fixtures = Path(subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, check=True,
                                        capture_output=True, text=True).stdout.strip()) / "xfn-fixtures"
         arguments = [str(fixtures), "serve", "--state", str(self.state)]
+        if self.packages:
+            arguments += ["--packages", str(self.packages)]
         for name in self.names:
             arguments += ["--function", f"{name}:{self.function}"]
         self.server = subprocess.Popen(arguments)
