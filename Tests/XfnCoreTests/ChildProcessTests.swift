@@ -41,7 +41,8 @@ struct ChildProcessTests {
         let result = try await shell().run(["-c", "sleep 30 & echo $!; wait"], environment: environment, timeout: .milliseconds(500))
         #expect(result.timedOut)
         #expect(!result.succeeded)
-        #expect(clock.now - started < .seconds(10))
+        // Well short of the background sleep's 30 s; a loaded machine (the whole suite in parallel) needs the slack.
+        #expect(clock.now - started < .seconds(25))
         let grandchild = try #require(Int32(result.stdoutText))
         #expect(!Self.isAlive(grandchild))
     }
