@@ -159,7 +159,8 @@ final class ContainerFunction: Sendable {
         while let running = try? await isRunning(id) {
             if !running { return (try? await exitedEarly(id, before: "the render finished"))?.message }
             guard ContinuousClock.now < deadline else { return nil }
-            try? await Task.sleep(for: .milliseconds(100))
+            // Cancelled: the run is being stopped, and the error stands as it is.
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return nil }
         }
         return nil
     }

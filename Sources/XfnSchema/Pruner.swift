@@ -9,6 +9,13 @@ enum Pruner {
         return pruning(value, node, &trail, &pruned) ?? value
     }
 
+    /// What becomes of one member of an object being pruned.
+    private enum MemberOutcome {
+        case unchanged
+        case removed
+        case replaced(Value)
+    }
+
     /// The value without undeclared fields, or nil when it has none: a valid object is neither
     /// copied nor rebuilt. `trail` is the path to the value, a path being made only for what is pruned.
     private static func pruning(_ value: Value, _ node: SchemaNode?, _ trail: inout [FieldPath.Element],
@@ -22,10 +29,8 @@ enum Pruner {
                 return .object(ValueObject())
             }
             let children = node.children
-            var kept = object
-            var changed = false
-            for (key, member) in object {
-                if node.embeddedResource, isKeptMetaField(key, member) { continue }
+            return rebuilding(object, &trail) { key, member, trail in
+                if node.embeddedResource, isKeptMetaField(key, member) { return .unchanged }
                 let below: SchemaNode?
                 if let property = children.property(key) {
                     below = property
@@ -35,31 +40,14 @@ enum Pruner {
                     // A boolean keeps the key but declares nothing below it.
                     below = nil
                 } else {
-                    pruned.append(FieldPath(trail + [.key(key)]))
-                    kept[key] = nil
-                    changed = true
-                    continue
+                    pruned.append(FieldPath(trail))
+                    return .removed
                 }
-                trail.append(.key(key))
-                if let result = pruning(member, below, &trail, &pruned) {
-                    kept[key] = result
-                    changed = true
-                }
-                trail.removeLast()
+                return pruning(member, below, &trail, &pruned).map(MemberOutcome.replaced) ?? .unchanged
             }
-            return changed ? .object(kept) : nil
-        case .array(var items):
+        case .array(let items):
             let itemSchema = node?.children.items
-            var changed = false
-            for index in items.indices {
-                trail.append(.index(index))
-                if let result = pruning(items[index], itemSchema, &trail, &pruned) {
-                    items[index] = result
-                    changed = true
-                }
-                trail.removeLast()
-            }
-            return changed ? .array(items) : nil
+            return rebuilding(items, &trail) { item, trail in pruning(item, itemSchema, &trail, &pruned) }
         default:
             return nil
         }
@@ -80,40 +68,55 @@ enum Pruner {
         switch value {
         case .object(let object):
             let children = node.children
-            var kept = object
-            var changed = false
-            for (key, member) in object {
-                if node.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { continue }
-                let below: SchemaNode
-                if let property = children.property(key) {
-                    below = property
-                } else if let extra = children.additionalPropertiesSchema {
-                    below = extra
-                } else {
-                    continue
-                }
-                trail.append(.key(key))
-                if let result = pruning(member, below, &trail, &pruned) {
-                    kept[key] = result
-                    changed = true
-                }
-                trail.removeLast()
+            return rebuilding(object, &trail) { key, member, trail in
+                if node.embeddedResource, key == "apiVersion" || key == "kind" || key == "metadata" { return .unchanged }
+                guard let below = children.property(key) ?? children.additionalPropertiesSchema else { return .unchanged }
+                return pruning(member, below, &trail, &pruned).map(MemberOutcome.replaced) ?? .unchanged
             }
-            return changed ? .object(kept) : nil
-        case .array(var items):
+        case .array(let items):
             guard let itemSchema = node.children.items else { return nil }
-            var changed = false
-            for index in items.indices {
-                trail.append(.index(index))
-                if let result = skipPruning(items[index], itemSchema, &trail, &pruned) {
-                    items[index] = result
-                    changed = true
-                }
-                trail.removeLast()
-            }
-            return changed ? .array(items) : nil
+            return rebuilding(items, &trail) { item, trail in skipPruning(item, itemSchema, &trail, &pruned) }
         default:
             return nil
         }
+    }
+
+    /// The object with each member's outcome applied, or nil when no member changed. `trail` holds
+    /// the member's key while `member` runs.
+    private static func rebuilding(_ object: ValueObject, _ trail: inout [FieldPath.Element],
+                                   _ member: (String, Value, inout [FieldPath.Element]) -> MemberOutcome) -> Value? {
+        var kept = object
+        var changed = false
+        for (key, value) in object {
+            trail.append(.key(key))
+            switch member(key, value, &trail) {
+            case .unchanged: break
+            case .removed:
+                kept[key] = nil
+                changed = true
+            case .replaced(let result):
+                kept[key] = result
+                changed = true
+            }
+            trail.removeLast()
+        }
+        return changed ? .object(kept) : nil
+    }
+
+    /// The array with each item's replacement applied, or nil when none changed. `trail` holds the
+    /// item's index while `item` runs.
+    private static func rebuilding(_ items: [Value], _ trail: inout [FieldPath.Element],
+                                   _ item: (Value, inout [FieldPath.Element]) -> Value?) -> Value? {
+        var rebuilt = items
+        var changed = false
+        for index in items.indices {
+            trail.append(.index(index))
+            if let result = item(items[index], &trail) {
+                rebuilt[index] = result
+                changed = true
+            }
+            trail.removeLast()
+        }
+        return changed ? .array(rebuilt) : nil
     }
 }

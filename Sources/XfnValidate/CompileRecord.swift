@@ -63,7 +63,7 @@ final class CompileRecord: Sendable {
     /// The checksums in the file; none when it is absent, of another revision, or damaged (a
     /// line that is not a checksum).
     static func read(_ path: String) -> Set<String> {
-        guard let bytes = try? SchemaCache.contents(of: path) else { return [] }
+        guard let bytes = try? FileContents.read(atPath: path) else { return [] }
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         guard lines.count >= 2, lines.last?.isEmpty == true, lines[0].elementsEqual(header.utf8) else { return [] }
         var result: Set<String> = []

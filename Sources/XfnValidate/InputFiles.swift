@@ -51,7 +51,7 @@ public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
         case .standardInput:
             return try standardInput()
         case .file(let path):
-            return try YAMLReader.readFile(atPath: path)
+            return Data(try FileContents.read(atPath: path))
         }
     }
 }

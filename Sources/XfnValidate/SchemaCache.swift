@@ -102,8 +102,10 @@ public struct SchemaCache: Sendable {
     /// match its checksum makes the whole entry unusable. Each entry carries its line's checksum.
     public func entries(forKey key: String, origin: String, kinds: Set<GroupVersionKind>? = nil) throws -> [SchemaEntry] {
         let file = path(key)
-        guard let data = try? Self.contents(of: file) else {
-            throw ValidateError("the schema cache entry \(file) is missing or truncated", hint: "run again with --clean-cache")
+        let data: [UInt8]
+        do { data = try FileContents.read(atPath: file) } catch {
+            throw ValidateError("the schema cache entry \(file) is unreadable: \((error as? any XfnError)?.message ?? "\(error)")",
+                                hint: "run again with --clean-cache")
         }
         func corrupt(_ reason: String) -> ValidateError {
             ValidateError("the schema cache entry \(file) is corrupt: \(reason)", hint: "run again with --clean-cache")
@@ -154,34 +156,6 @@ public struct SchemaCache: Sendable {
             }
             return result
         }
-    }
-
-    /// A whole file in one read of its size (Foundation's reader grows its buffer as it goes).
-    static func contents(of path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-        return try contents(of: descriptor, size: Int(status.st_size), path: path)
-    }
-
-    /// The rest of an open file, expected to be `size` bytes long (it may have changed since).
-    static func contents(of descriptor: Int32, size: Int, path: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: max(0, size))
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 64 << 10)) }
-            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "read", code: errno)
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        bytes.removeLast(bytes.count - filled)
-        return bytes
     }
 
     /// Writes through a temporary file and a rename, so a reader never sees half an entry and

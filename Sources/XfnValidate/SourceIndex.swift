@@ -106,7 +106,7 @@ final class SourceIndex: Sendable {
         guard descriptor >= 0 else { return (0, [:]) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, let bytes = try? SchemaCache.contents(of: descriptor, size: Int(info.st_size), path: path) else {
+        guard fstat(descriptor, &info) == 0, let bytes = try? FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path) else {
             return (0, [:])
         }
         let written = FileStamp(info).modified

@@ -41,30 +41,12 @@ public enum YAMLReader {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 do {
-                    let data = try readFile(atPath: url.path)
-                    continuation.resume(returning: try read(data, file: url.path, options: options))
+                    let bytes = try FileContents.read(atPath: url.path)
+                    continuation.resume(returning: try read(bytes: bytes, file: url.path, options: options))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
-        }
-    }
-
-    /// The whole file, or a `FileError` carrying the system's reason. Blocking.
-    public static func readFile(atPath path: String) throws -> Data {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
-        defer { close(descriptor) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "read", code: errno)
-            }
-            if count == 0 { return data }
-            data.append(contentsOf: buffer[0..<count])
         }
     }
 

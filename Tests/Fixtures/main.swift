@@ -56,11 +56,16 @@ struct Options {
     }
 }
 
+/// A package directory's package.yaml, its `REGISTRY/` references pointing at the served registry.
+func packageYAML(directory: String, registryHost: String) throws -> String {
+    try String(contentsOfFile: directory + "/package.yaml", encoding: .utf8)
+        .replacingOccurrences(of: "REGISTRY/", with: registryHost + "/")
+}
+
 /// One image per package directory: package.yaml as the base layer, other files as a second layer.
 func packageImage(directory: String, registryHost: String) throws -> TestImage {
     let fileManager = FileManager.default
-    let yaml = try String(contentsOfFile: directory + "/package.yaml", encoding: .utf8)
-        .replacingOccurrences(of: "REGISTRY/", with: registryHost + "/")
+    let yaml = try packageYAML(directory: directory, registryHost: registryHost)
     var layers: [TestLayer] = [.xpkg(packageYAML: yaml)]
     let others = try fileManager.contentsOfDirectory(atPath: directory).filter { $0 != "package.yaml" }.sorted()
     if !others.isEmpty {
@@ -100,17 +105,17 @@ func run() async throws {
     for function in options.functions {
         let layout = layouts.appending("function-\(function.name)")
         let libraries = try await FunctionImageLayout.sharedLibraryFiles(of: function.executable)
-        let packageFile = options.packages.map { "\($0)/\(function.name)/package.yaml" }
-        let packageYAML = try packageFile.flatMap { path -> String? in
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            return try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "REGISTRY/", with: registry.host + "/")
+        let packageDirectory = options.packages.map { "\($0)/\(function.name)" }
+        let metadata = try packageDirectory.flatMap { directory -> String? in
+            guard FileManager.default.fileExists(atPath: directory + "/package.yaml") else { return nil }
+            return try packageYAML(directory: directory, registryHost: registry.host)
         }
-        let (repository, tag) = packageYAML == nil ? ("xfn-functions/\(function.name)", "v1") : ("xfn-examples/\(function.name)", "v0.1.0")
+        let (repository, tag) = metadata == nil ? ("xfn-functions/\(function.name)", "v1") : ("xfn-examples/\(function.name)", "v0.1.0")
         // A file naming the function makes every image's layer distinct, as two real functions' are,
         // so pulling two of them moves and unpacks two layers even when they hold the same executable.
         try FunctionImageLayout.write(executable: function.executable, to: layout, tag: tag,
                                       otherFiles: [TarFile(path: "etc/function-name", contents: Data("\(function.name)\n".utf8))] + libraries,
-                                      packageYAML: packageYAML)
+                                      packageYAML: metadata)
         try await Skopeo.push(layout: layout, tag: tag, to: registry, repository: repository, creds: options.user, all: false)
         references.append("\(registry.host)/\(repository):\(tag)")
     }
