@@ -135,6 +135,14 @@ public struct CELProgram: Sendable {
     /// Converts document values by the declared types, so callers evaluating several rules on the
     /// same object can convert once.
     public func convert(_ variables: [String: Value]) throws(CELEvalError) -> [String: CELValue] {
+        try Self.convert(variables, declarations: declarations)
+    }
+
+    /// `convert` by the given declarations, for programs that read the same variables through
+    /// narrower declarations of their own.
+    public static func convert(_ variables: [String: Value], declarations: [String: CELStaticType]) throws(CELEvalError)
+        -> [String: CELValue]
+    {
         var vars: [String: CELValue] = [:]
         for (k, v) in variables {
             do {

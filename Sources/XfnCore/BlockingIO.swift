@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import Synchronization
 
 /// Runs blocking work (fsync, rename, hashing a file, a subprocess wait) on a dispatch queue instead of
 /// the cooperative pool, whose few threads must never wait in the kernel.
@@ -11,5 +13,36 @@ public enum BlockingIO {
                 do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
             }
         }
+    }
+
+    /// `work` for every offset below `count`, in order, computed by as many threads of the
+    /// blocking pool as there are processors. Each thread takes the next offset when it is done, so
+    /// thousands of small items cost no task or thread switch apiece.
+    public static func concurrentMap<T: Sendable>(_ count: Int, _ work: @escaping @Sendable (Int) -> T) async -> [T] {
+        guard count > 0 else { return [] }
+        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                var results = [T?](repeating: nil, count: count)
+                results.withUnsafeMutableBufferPointer { buffer in
+                    let next = Atomic<Int>(0)
+                    let slots = Slots(buffer: buffer)
+                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        while true {
+                            let offset = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                            guard offset < count else { return }
+                            slots.buffer[offset] = work(offset)
+                        }
+                    }
+                }
+                continuation.resume(returning: results.map { $0! })
+            }
+        }
+    }
+
+    /// The result buffer, shared by the threads of one `concurrentMap`: each writes only the
+    /// offsets it took, and the buffer outlives them.
+    private struct Slots<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<T?>
     }
 }

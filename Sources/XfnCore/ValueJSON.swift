@@ -100,28 +100,36 @@ public enum ValueJSON {
         /// few (`{"type":"string"}`, reference and selector blocks) hundreds of times, and a
         /// repeat shares the first one's storage instead of being built again.
         var seen: [Span: Value] = [:]
+        /// Set while a small container is parsed for the first time: the containers inside it are
+        /// not looked up on their own, as scanning each again cost more than sharing them saved.
+        var withinSmall = false
         static let repeatLimit = 160
 
-        /// Bytes of the input, compared and hashed by content.
+        /// Bytes of the input, compared by content and hashed by a digest of it taken while
+        /// `smallEnd` scanned them (a second pass to hash them cost as much as the scan).
         struct Span: Hashable {
             let start: UnsafePointer<UInt8>
             let count: Int
+            let digest: Int
 
             static func == (a: Span, b: Span) -> Bool { a.count == b.count && memcmp(a.start, b.start, a.count) == 0 }
 
-            func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(start: start, count: count)) }
+            func hash(into hasher: inout Hasher) { hasher.combine(digest) }
         }
 
         /// Where the object or array starting at `index` ends, if it ends within `repeatLimit`
-        /// bytes; only a guess, which a parse confirms before it is remembered.
-        func smallEnd() -> Int? {
+        /// bytes, with an FNV-1a digest of what it scanned; only a guess, which a parse confirms
+        /// before it is remembered.
+        func smallEnd() -> (end: Int, digest: Int)? {
             var depth = 0
             var position = index
             let limit = min(bytes.count, index + Self.repeatLimit)
             var inString = false
+            var digest: UInt64 = 0xcbf2_9ce4_8422_2325
             while position < limit {
                 let byte = bytes[position]
                 position += 1
+                digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3
                 if inString {
                     if byte == UInt8(ascii: "\\") { position += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
                     continue
@@ -131,7 +139,7 @@ public enum ValueJSON {
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
-                    if depth == 0 { return position }
+                    if depth == 0 { return (position, Int(truncatingIfNeeded: digest)) }
                 default: break
                 }
             }
@@ -141,14 +149,17 @@ public enum ValueJSON {
         /// Parses a container, answering a repeat of a small one from what was read before.
         mutating func parseContainer(depth: Int, _ parse: (inout Parser) throws -> Value) throws -> Value {
             // A small container nests at most `repeatLimit / 2` deep, so a repeat cannot cross the limit.
-            guard depth + Self.repeatLimit < Self.maximumDepth, let end = smallEnd(), let base = bytes.baseAddress else {
+            guard !withinSmall, depth + Self.repeatLimit < Self.maximumDepth, let (end, digest) = smallEnd(),
+                  let base = bytes.baseAddress else {
                 return try parse(&self)
             }
-            let span = Span(start: base + index, count: end - index)
+            let span = Span(start: base + index, count: end - index, digest: digest)
             if let known = seen[span] {
                 index = end
                 return known
             }
+            withinSmall = true
+            defer { withinSmall = false }
             let value = try parse(&self)
             if index == end { seen[span] = value }
             return value

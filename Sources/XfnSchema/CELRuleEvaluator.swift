@@ -14,6 +14,9 @@ public final class CELRuleEvaluator: RuleEvaluator {
     public let objectBudget: UInt64
     /// Per schema node: its `self` type and its rules compiled, made on first use.
     private let nodes = Mutex<[ObjectIdentifier: NodeRules]>([:])
+    /// Rules compiled so far, by text and the `self` type they were checked against: generated
+    /// CRDs repeat the same rule over the same few fields in many kinds.
+    private let programs = Mutex<[ProgramKey: Result<CompiledRule, CompileFailure>]>([:])
     private let skipped = Mutex<Set<String>>([])
 
     public init(objectBudget: UInt64 = defaultObjectBudget) { self.objectBudget = objectBudget }
@@ -22,6 +25,11 @@ public final class CELRuleEvaluator: RuleEvaluator {
         DeferredRelease.release(nodes.withLock { nodes in
             let all = nodes
             nodes = [:]
+            return all
+        })
+        DeferredRelease.release(programs.withLock { programs in
+            let all = programs
+            programs = [:]
             return all
         })
     }
@@ -54,7 +62,11 @@ public final class CELRuleEvaluator: RuleEvaluator {
                 program = ruleProgram
             }
             if converted == nil {
-                do { converted = .success(try program.convert(["self": value])) } catch { converted = .failure(error) }
+                do {
+                    converted = .success(try CELProgram.convert(["self": value], declarations: ["self": selfType]))
+                } catch {
+                    converted = .failure(error)
+                }
             }
             var variables: [String: CELValue]
             switch converted! {
@@ -154,40 +166,92 @@ public final class CELRuleEvaluator: RuleEvaluator {
         /// Keeps the node alive, so its identifier is not reused.
         let node: SchemaNode
         let rules: [ValidationRule]
+        /// Declares what any of the rules (or their messages) may read; the value is converted by it
+        /// once for all of them.
         let selfType: CELStaticType
         let compiled: [Result<CompiledRule, CompileFailure>]
+    }
+
+    private struct ProgramKey: Hashable {
+        let rule: String
+        let optionalOldSelf: Bool
+        let selfType: CELStaticType
     }
 
     private func prepared(_ node: SchemaNode, rules: [ValidationRule]) -> NodeRules {
         let id = ObjectIdentifier(node)
         if let known = nodes.withLock({ $0[id] }), known.rules == rules { return known }
-        let selfType = type(of: node)
-        let entry = NodeRules(node: node, rules: rules, selfType: selfType, compiled: rules.map { compile($0, selfType: selfType) })
+        let selfType = Self.celType(written: node.written, isResource: true, mentioned: Self.mentionedNames(rules))
+        // Each rule is checked against the properties it names itself, so the same rule on
+        // another kind with the same fields is compiled only once.
+        let compiled = rules.map { rule in
+            let ruleType = rules.count == 1 ? selfType : Self.celType(written: node.written, isResource: true, mentioned: Self.mentionedNames([rule]))
+            return compile(rule, selfType: ruleType)
+        }
+        let entry = NodeRules(node: node, rules: rules, selfType: selfType, compiled: compiled)
         nodes.withLock { $0[id] = entry }
         return entry
     }
 
     private func compile(_ rule: ValidationRule, selfType: CELStaticType) -> Result<CompiledRule, CompileFailure> {
-        let program: CELProgram
-        do { program = try CEL.compile(rule.rule, declarations: declarations(selfType, optionalOldSelf: rule.optionalOldSelf)) } catch {
-            return .failure(CompileFailure(message: error.message))
+        let key = ProgramKey(rule: rule.rule, optionalOldSelf: rule.optionalOldSelf, selfType: selfType)
+        if let known = programs.withLock({ $0[key] }) { return known }
+        let result: Result<CompiledRule, CompileFailure>
+        do {
+            let program = try CEL.compile(rule.rule, declarations: declarations(selfType, optionalOldSelf: rule.optionalOldSelf))
+            if let type = program.resultType, type != .bool, type != .dyn {
+                result = .failure(CompileFailure(message: "cel expression must evaluate to a bool"))
+            } else {
+                let isTransition = program.referencedNames.contains("oldSelf") && !rule.optionalOldSelf
+                result = .success(CompiledRule(program: isTransition ? nil : program))
+            }
+        } catch {
+            result = .failure(CompileFailure(message: error.message))
         }
-        if let result = program.resultType, result != .bool, result != .dyn {
-            return .failure(CompileFailure(message: "cel expression must evaluate to a bool"))
-        }
-        let isTransition = program.referencedNames.contains("oldSelf") && !rule.optionalOldSelf
-        return .success(CompiledRule(program: isTransition ? nil : program))
+        programs.withLock { $0[key] = result }
+        return result
     }
 
-    /// The CEL type of a schema node, as the apiserver declares `self`. Read from the node's
-    /// schema as written, so a lazily compiled schema is not compiled whole for it.
-    func type(of node: SchemaNode) -> CELStaticType {
-        Self.celType(written: node.written, isResource: true)
+    /// Every word (a run of letters, digits and underscores) in the rules and their message
+    /// expressions, string literals included: no rule can select a property whose name is not
+    /// among them.
+    static func mentionedNames(_ rules: [ValidationRule]) -> Set<String> {
+        var names: Set<String> = []
+        func scan(_ text: String) {
+            var word: [UInt8] = []
+            for byte in text.utf8 {
+                if isWordByte(byte) {
+                    word.append(byte)
+                } else if !word.isEmpty {
+                    names.insert(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+            }
+            if !word.isEmpty { names.insert(String(decoding: word, as: UTF8.self)) }
+        }
+        for rule in rules {
+            scan(rule.rule)
+            if let expression = rule.messageExpression { scan(expression) }
+        }
+        return names
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     /// `celType(_:isResource:)` of the node compiled from `object`, without compiling it; the
     /// schema is one that compiles.
-    static func celType(written object: ValueObject, isResource: Bool = false) -> CELStaticType {
+    ///
+    /// With `mentioned`, an object type declares only the properties whose names the rules use
+    /// (and every property whose name is not a plain word, which a rule may reach in backticks):
+    /// an upjet `spec` has hundreds of properties, and its rules name a few. Values of the
+    /// properties left out convert by their own shape, which no rule can observe.
+    static func celType(written object: ValueObject, isResource: Bool = false, mentioned: Set<String>? = nil) -> CELStaticType {
         let keywords = TypeKeywords(object)
         if keywords.isTrue(.intOrString) { return .dyn }
         let types = SchemaCompiler.declaredTypes(keywords[.type]) ?? []
@@ -205,7 +269,7 @@ public final class CELRuleEvaluator: RuleEvaluator {
             }
         case "array":
             let element: CELStaticType
-            if case .object(let items)? = keywords[.items] { element = celType(written: items) } else { element = .dyn }
+            if case .object(let items)? = keywords[.items] { element = celType(written: items, mentioned: mentioned) } else { element = .dyn }
             switch keywords[.listType]?.stringValue {
             case "set": return .keyedList(element, keys: [])
             case "map":
@@ -218,8 +282,9 @@ public final class CELRuleEvaluator: RuleEvaluator {
                 var fields: [String: CELStaticType] = [:]
                 fields.reserveCapacity(properties.count + 3)
                 for (name, property) in properties {
-                    guard case .object(let schema) = property else { continue }
-                    if let escaped = escapedName(name) { fields[escaped] = celType(written: schema) }
+                    guard case .object(let schema) = property, let escaped = escapedName(name) else { continue }
+                    if let mentioned, !mentioned.contains(escaped), name.utf8.allSatisfy(isWordByte) { continue }
+                    fields[escaped] = celType(written: schema, mentioned: mentioned)
                 }
                 if isResource || keywords.isTrue(.embeddedResource) {
                     fields["apiVersion"] = fields["apiVersion"] ?? .string
@@ -228,7 +293,7 @@ public final class CELRuleEvaluator: RuleEvaluator {
                 }
                 return .object(name: "Object", fields: fields)
             }
-            if case .object(let values)? = keywords[.additionalProperties] { return .map(.string, celType(written: values)) }
+            if case .object(let values)? = keywords[.additionalProperties] { return .map(.string, celType(written: values, mentioned: mentioned)) }
             return keywords.isTrue(.preserveUnknownFields) ? .dyn : .map(.string, .dyn)
         default:
             return .dyn

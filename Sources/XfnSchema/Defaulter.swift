@@ -30,8 +30,7 @@ enum Defaulter {
             }
             let extra = children.additionalPropertiesSchema
             guard !children.declared.isEmpty || extra != nil else { return changed ? .object(object) : nil }
-            for key in object.keys {
-                let member = object[key]!
+            for (key, member) in object {
                 if let property = children.property(key) {
                     if let result = filled(property, member) {
                         object[key] = result

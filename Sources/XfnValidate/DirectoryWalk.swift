@@ -18,10 +18,15 @@ enum DirectoryWalk {
     private static func walk(_ stream: OpaquePointer, directory: String, extensions: Set<String>, into found: inout [String]) {
         var subdirectories: [String] = []
         while let entry = readdir(stream) {
-            let (name, type) = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { (String(cString: $0), entry.pointee.d_type) }
+            let type = entry.pointee.d_type
+            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    // "." and "..", passed over before a string is made of them.
+                    if bytes[0] == UInt8(ascii: "."), bytes[1] == 0 || (bytes[1] == UInt8(ascii: ".") && bytes[2] == 0) { return nil }
+                    return String(cString: bytes)
+                }
             }
-            if name == "." || name == ".." { continue }
+            guard let name else { continue }
             let path = directory + name
             switch Int32(type) {
             case Int32(DT_DIR):
@@ -59,6 +64,15 @@ enum DirectoryWalk {
     static func matches(_ name: String, _ extensions: Set<String>) -> Bool {
         let bytes = name.utf8
         guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot != bytes.startIndex else { return extensions.contains("") }
-        return extensions.contains(String(name[name.index(after: dot)...]).lowercased())
+        let suffix = bytes[bytes.index(after: dot)...]
+        // Most names are ASCII, compared without making a lower-cased copy of their extension.
+        guard suffix.allSatisfy({ $0 < 0x80 }) else { return extensions.contains(String(name[name.index(after: dot)...]).lowercased()) }
+        return extensions.contains { wanted in
+            wanted.utf8.count == suffix.count && zip(wanted.utf8, suffix).allSatisfy { $0 == Self.asciiLowercased($1) }
+        }
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }

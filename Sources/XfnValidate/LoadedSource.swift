@@ -41,8 +41,10 @@ struct LoadedSource: Sendable {
             let verifiedAt = SourceIndex.now()
             if let stamp = FileStamp(path: path) {
                 fingerprint = (stamp, verifiedAt)
+                // The entry's schemas are not looked for here: a run reads only those of the kinds
+                // it uses, and one found missing or damaged then makes it read this file again.
                 if !cache.ignoresStoredEntries, let (key, index) = cache.sources.lookup(path, stamp: stamp),
-                   skippable, index.onlySources || isExtension, !index.contributes || cache.hasEntries(forKey: key) {
+                   skippable, index.onlySources || isExtension {
                     loaded.cacheKey = key
                     loaded.index = index
                     return loaded

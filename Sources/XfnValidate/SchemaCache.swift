@@ -20,6 +20,11 @@ public struct SchemaCache: Sendable {
         compiled = CompileRecord(path: directory + "/compiled.index")
     }
 
+    /// Starts reading what a warm run looks up first, while the caller lists its inputs.
+    public func prefetch() {
+        if !ignoresStoredEntries { sources.prefetch() }
+    }
+
     /// What a source holds, without its schemas.
     public struct Index: Sendable {
         /// The kinds the source defines schemas for.
@@ -91,11 +96,6 @@ public struct SchemaCache: Sendable {
         guard !ignoresStoredEntries, let line = Self.firstLine(of: path(key)),
               let value = try? ValueJSON.parse(Data(line)) else { return nil }
         return Index(json: value)
-    }
-
-    /// Whether the schemas stored under `key` are there to read.
-    func hasEntries(forKey key: String) -> Bool {
-        !ignoresStoredEntries && access(path(key), R_OK) == 0
     }
 
     /// The schemas stored with an index; only those of `kinds` when given. A line that does not

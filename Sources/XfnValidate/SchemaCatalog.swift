@@ -87,50 +87,45 @@ struct SchemaCatalog: Sendable {
             case nil: continue
             }
         }
-        if let cache, !cachedKeys.isEmpty {
-            let keys = cachedKeys
-            entries += try await withThrowingTaskGroup(of: [SchemaEntry].self) { group in
-                for (key, wanted) in keys {
-                    group.addTask {
-                        try await BlockingIO.run {
-                            do {
-                                return try cache.entries(forKey: key, origin: wanted.origin, kinds: wanted.kinds)
-                            } catch {
-                                guard let file = wanted.file else { throw error }
-                                return try Self.reread(file, key: key, cache: cache, kinds: wanted.kinds, damage: error)
-                            }
-                        }
-                    }
-                }
-                var all: [SchemaEntry] = []
-                for try await part in group { all += part }
-                return all
-            }
-        }
         // A schema whose cache line is recorded as compiling is compiled as checking reaches its
         // nodes; any other is compiled whole, so its errors show, and recorded when it compiles.
         let record = cache.flatMap { $0.ignoresStoredEntries ? nil : $0.compiled }
-        return await withTaskGroup(of: (GroupVersionKind, Compiled).self) { group in
-            for entry in entries {
-                group.addTask {
-                    let subject = "\(entry.crdName) version \(entry.gvk.version)"
+        @Sendable func compiled(_ entry: SchemaEntry) -> (GroupVersionKind, Compiled) {
+            let subject = "\(entry.crdName) version \(entry.gvk.version)"
+            do {
+                if let checksum = entry.checksum, let record, record.contains(checksum) {
+                    return (entry.gvk, .success(try CompiledSchema(compiledBefore: entry.schema, subject: subject), origin: entry.origin))
+                }
+                let schema = try CompiledSchema(openAPIV3Schema: entry.schema, subject: subject)
+                if let checksum = entry.checksum, let cache { cache.compiled.add(checksum) }
+                return (entry.gvk, .success(schema, origin: entry.origin))
+            } catch {
+                let message = (error as? any XfnError)?.message ?? "\(error)"
+                return (entry.gvk, .failure("\(message) (from \(entry.origin))"))
+            }
+        }
+        var results: [(GroupVersionKind, Compiled)] = []
+        if let cache, !cachedKeys.isEmpty {
+            // Each cached file is read and its schemas compiled by whichever thread takes it.
+            let keys = Array(cachedKeys)
+            let parts = await BlockingIO.concurrentMap(keys.count) { offset -> Result<[(GroupVersionKind, Compiled)], any Error> in
+                let (key, wanted) = keys[offset]
+                return Result {
+                    let read: [SchemaEntry]
                     do {
-                        if let checksum = entry.checksum, let record, record.contains(checksum) {
-                            return (entry.gvk, .success(try CompiledSchema(compiledBefore: entry.schema, subject: subject), origin: entry.origin))
-                        }
-                        let schema = try CompiledSchema(openAPIV3Schema: entry.schema, subject: subject)
-                        if let checksum = entry.checksum, let cache { cache.compiled.add(checksum) }
-                        return (entry.gvk, .success(schema, origin: entry.origin))
+                        read = try cache.entries(forKey: key, origin: wanted.origin, kinds: wanted.kinds)
                     } catch {
-                        let message = (error as? any XfnError)?.message ?? "\(error)"
-                        return (entry.gvk, .failure("\(message) (from \(entry.origin))"))
+                        guard let file = wanted.file else { throw error }
+                        read = try Self.reread(file, key: key, cache: cache, kinds: wanted.kinds, damage: error)
                     }
+                    return read.map(compiled)
                 }
             }
-            var compiled: [GroupVersionKind: Compiled] = [:]
-            for await (gvk, result) in group { compiled[gvk] = result }
-            return compiled
+            for part in parts { results += try part.get() }
         }
+        let given = entries
+        results += await BlockingIO.concurrentMap(given.count) { compiled(given[$0]) }
+        return Dictionary(results, uniquingKeysWith: { _, last in last })
     }
 
     /// A damaged cache entry is never trusted: its source is read again and the entry stored afresh.

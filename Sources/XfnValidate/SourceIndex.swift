@@ -36,6 +36,18 @@ final class SourceIndex: Sendable {
         self.path = path
     }
 
+    /// Starts reading the index file on another thread, so it is ready by the time the run's
+    /// inputs are listed; a lookup made before it is done waits for it.
+    func prefetch() {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            state.withLock { state in
+                guard !state.loaded else { return }
+                (state.written, state.records) = Self.read(path)
+                state.loaded = true
+            }
+        }
+    }
+
     /// Whether this run recorded nothing.
     var isEmpty: Bool { state.withLock { $0.updates.isEmpty } }
 
@@ -52,8 +64,14 @@ final class SourceIndex: Sendable {
         }
         guard let (record, written) = found, record.stamp == stamp,
               stamp.modified < record.verifiedAt, stamp.modified < written,
-              let value = try? ValueJSON.parse(Data(record.index)), let index = SchemaCache.Index(json: value) else { return nil }
+              let index = SchemaCache.Index(compactJSON: record.index) ?? Self.parsedIndex(record.index) else { return nil }
         return (record.key, index)
+    }
+
+    /// A record's index in any JSON form; nil when it does not parse, and the file is read again.
+    private static func parsedIndex(_ text: [UInt8]) -> SchemaCache.Index? {
+        guard let value = try? text.withUnsafeBytes({ try ValueJSON.parse(bytes: $0) }) else { return nil }
+        return SchemaCache.Index(json: value)
     }
 
     /// Remembers what a file held; `stamp` must be taken before reading it and found unchanged after.

@@ -73,14 +73,20 @@ public enum ValidationRun {
         // schemas); crossplane stops, and so do its aliases.
         let tolerant = options.mode == .sorted
         // Files that supply schemas: all extensions; in sorted mode the inputs too.
-        let supplying = files.filter { $0.isExtension || options.mode == .sorted }
+        let supplies = { (file: LoadedSource) in file.isExtension || options.mode == .sorted }
+        var packages = options.packages
+        var configurationPackages: [String] = []
+        var configurationMetas: [(name: String, meta: Value)] = []
+        for file in files where supplies(file) && file.index.contributes {
+            packages += file.index.packages
+            configurationPackages += file.index.configurationPackages
+            for meta in file.index.configurationMetas {
+                configurationMetas.append((name: meta["metadata"]?["name"]?.stringValue ?? file.location.description, meta: meta))
+            }
+        }
         var catalog = SchemaCatalog()
         let plan = try await PackagePlan.resolve(
-            packages: supplying.flatMap(\.index.packages) + options.packages,
-            configurationPackages: supplying.flatMap(\.index.configurationPackages),
-            configurationMetas: supplying.flatMap { file in
-                file.index.configurationMetas.map { (name: $0["metadata"]?["name"]?.stringValue ?? file.location.description, meta: $0) }
-            },
+            packages: packages, configurationPackages: configurationPackages, configurationMetas: configurationMetas,
             crossplaneImage: options.crossplaneImage, provider: options.packageProvider, tolerant: tolerant)
         notices += plan.failures
         for reference in plan.packages.sorted() {
@@ -93,7 +99,7 @@ public enum ValidationRun {
             }
         }
         // Local files come after packages so a schema being edited wins over a published one.
-        for file in supplying { catalog.add(file) }
+        for file in files where supplies(file) { catalog.add(file) }
 
         if options.mode == .sorted {
             // A cached file was skipped as schema-only; read it now if a schema covers its documents.
@@ -141,6 +147,11 @@ public enum ValidationRun {
     /// and the Function documents the schema cache answered for) and returns what to validate.
     private static func render(_ files: inout [LoadedSource], settings: LoadedSource.Settings,
                                rendering: RenderSettings) async throws -> RenderedWork {
+        // Only Compositions among the inputs render; most runs have none.
+        let compositions = files.contains { file in
+            !file.isExtension && (file.documents ?? []).contains { DocumentRole(of: $0.value) == .composition }
+        }
+        guard compositions else { return RenderedWork() }
         let examples = try examplesBeside(files, settings: rendering)
         if !examples.isEmpty { files += await load(examples.map { ($0, false) }, settings: settings) }
         let planned = plannedRenders(files, settings: rendering)
@@ -160,24 +171,8 @@ public enum ValidationRun {
     // MARK: - Reading
 
     private static func load(_ locations: [(InputLocation, Bool)], settings: LoadedSource.Settings) async -> [LoadedSource] {
-        await withTaskGroup(of: (Int, LoadedSource).self) { group in
-            for (offset, (location, isExtension)) in locations.enumerated() {
-                group.addTask {
-                    let loaded = await loadOffPool(location, isExtension: isExtension, settings: settings)
-                    return (offset, loaded)
-                }
-            }
-            var loaded = [LoadedSource?](repeating: nil, count: locations.count)
-            for await (offset, file) in group { loaded[offset] = file }
-            return loaded.compactMap { $0 }
-        }
-    }
-
-    private static func loadOffPool(_ location: InputLocation, isExtension: Bool, settings: LoadedSource.Settings) async -> LoadedSource {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: LoadedSource.load(location, isExtension: isExtension, settings: settings))
-            }
+        await BlockingIO.concurrentMap(locations.count) { offset in
+            LoadedSource.load(locations[offset].0, isExtension: locations[offset].1, settings: settings)
         }
     }
 

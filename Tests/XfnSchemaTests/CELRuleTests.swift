@@ -143,4 +143,67 @@ import XfnYAML
         let found = try errors(schema, "spec: {items: [\(items)]}", evaluator: CELRuleEvaluator(objectBudget: 500_000))
         #expect(found == [#"spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run"#])
     }
+
+    // MARK: Types narrowed to the fields rules name
+
+    @Test func rulesSeeOnlyTheFieldsTheyNameYetEveryNamedFieldKeepsItsType() throws {
+        let schema = """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: self.window > duration('1m')
+                    message: window too short
+                  - rule: self.items.all(i, i.name != '')
+                  - rule: self.max__dash__size >= 1
+                  - rule: self.ratio > 0.5
+                properties:
+                  window: {type: string, format: duration}
+                  ratio: {type: number}
+                  max-size: {type: integer}
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        name: {type: string}
+                        unrelated: {type: integer}
+                  unrelated: {type: string, format: byte}
+            """
+        // `window` compares as a duration and `ratio` as a double only if their declared types reach the rules.
+        #expect(try errors(schema, "spec: {window: 5m, ratio: 1, max-size: 2, items: [{name: a, unrelated: 3}], unrelated: aGk=}").isEmpty)
+        let failing = try errors(schema, "spec: {window: 30s, ratio: 0, max-size: 0, items: [{name: ''}]}")
+        #expect(failing.count == 4, "\(failing)")
+        #expect(failing.contains(#"spec: Invalid value: "object": window too short"#))
+        #expect(failing.contains(#"spec: Invalid value: "object": failed rule: self.items.all(i, i.name != '')"#))
+    }
+
+    @Test func aRuleSharedByKindsIsCheckedAgainstEachKindsOwnFieldType() throws {
+        let evaluator = CELRuleEvaluator()
+        func schema(_ type: String) -> String {
+            """
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                  - rule: self.size > 1
+                properties:
+                  size: {type: \(type)}
+                  other: {type: string}
+            """
+        }
+        #expect(try errors(schema("integer"), "spec: {size: 2}", evaluator: evaluator).isEmpty)
+        #expect(try errors(schema("integer"), "spec: {size: 1}", evaluator: evaluator) == [#"spec: Invalid value: "object": failed rule: self.size > 1"#])
+        let asString = try errors(schema("string"), "spec: {size: two}", evaluator: evaluator)
+        #expect(asString.count == 1 && asString[0].contains("rule compile error"), "\(asString)")
+        #expect(try errors(schema("integer"), "spec: {size: 5}", evaluator: evaluator).isEmpty)
+    }
+
+    @Test func mentionedNamesAreEveryWordOfTheRulesAndMessages() {
+        let rules = [ValidationRule(rule: "has(self.forProvider.region) || self.`a-b` == 'x_y'", messageExpression: "'need ' + self.kind2")]
+        #expect(CELRuleEvaluator.mentionedNames(rules) == ["has", "self", "forProvider", "region", "a", "b", "x_y", "need", "kind2"])
+    }
 }
+

@@ -157,3 +157,47 @@ import XfnCore
         #expect(spec["additionalProperties"] == ["type": "integer"])
     }
 }
+
+/// The source index's records hold each file's `SchemaCache.Index` as compact JSON, read back
+/// without building values when it has the usual shape.
+@Suite struct IndexDecodingTests {
+    static func encoded(_ index: SchemaCache.Index) -> [UInt8] { CompactJSON.encode(index.json) }
+
+    @Test func theUsualShapeReadsBackWhole() throws {
+        var index = SchemaCache.Index()
+        index.kinds = [GroupVersionKind(apiVersion: "s3.aws.upbound.io/v1beta1", kind: "Bucket"),
+                       GroupVersionKind(apiVersion: "v1", kind: "ConfigMap")]
+        index.documentKinds = [GroupVersionKind(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition")]
+        index.packages = ["xpkg.crossplane.io/crossplane-contrib/provider-aws-s3:v2.0.0"]
+        index.configurationPackages = ["xpkg.example.org/config:v1", "xpkg.example.org/other@sha256:00"]
+        index.onlySources = true
+        let decoded = try #require(SchemaCache.Index(compactJSON: Self.encoded(index)))
+        #expect(decoded.kinds == index.kinds)
+        #expect(decoded.documentKinds == index.documentKinds)
+        #expect(decoded.packages == index.packages)
+        #expect(decoded.configurationPackages == index.configurationPackages)
+        #expect(decoded.onlySources)
+        #expect(decoded.configurationMetas.isEmpty)
+    }
+
+    @Test func anEmptyIndexReadsBack() throws {
+        let decoded = try #require(SchemaCache.Index(compactJSON: Self.encoded(SchemaCache.Index())))
+        #expect(decoded.kinds.isEmpty && decoded.documentKinds.isEmpty && !decoded.onlySources && !decoded.contributes)
+    }
+
+    @Test func anythingElseIsLeftToTheJSONParser() throws {
+        var escaped = SchemaCache.Index()
+        escaped.kinds = [GroupVersionKind(apiVersion: "example.org/v1", kind: "Odd\"Kind")]
+        #expect(SchemaCache.Index(compactJSON: Self.encoded(escaped)) == nil)
+        let general = try #require(SchemaCache.Index(json: try ValueJSON.parse(String(decoding: Self.encoded(escaped), as: UTF8.self))))
+        #expect(general.kinds == escaped.kinds)
+
+        var withMeta = SchemaCache.Index()
+        withMeta.configurationMetas = [["apiVersion": "meta.pkg.crossplane.io/v1", "kind": "Configuration"]]
+        #expect(SchemaCache.Index(compactJSON: Self.encoded(withMeta)) == nil)
+
+        for damaged in ["", "{}", "{\"kinds\":[", String(decoding: Self.encoded(SchemaCache.Index()), as: UTF8.self) + " "] {
+            #expect(SchemaCache.Index(compactJSON: Array(damaged.utf8)) == nil)
+        }
+    }
+}

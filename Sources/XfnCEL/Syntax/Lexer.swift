@@ -14,11 +14,38 @@ struct Lexer {
         "package", "namespace", "return", "var", "void", "while",
     ]
 
-    /// Longest punctuators first so `==` wins over `=`.
-    private static let puncts: [String] = [
-        "==", "!=", "<=", ">=", "&&", "||", ".?", "[?", "<", ">", "!", "+", "-", "*", "/", "%", "?", ":",
-        ".", ",", "(", ")", "[", "]", "{", "}",
-    ]
+    /// The punctuator at the current position, the longest that matches (`==` rather than `=`).
+    private func punctuator() -> String? {
+        guard let c = peek() else { return nil }
+        let second = peek(1)
+        func pair(_ next: Character, _ both: String, _ single: String?) -> String? {
+            second == next.asciiValue ? both : single
+        }
+        switch c {
+        case UInt8(ascii: "="): return pair("=", "==", nil)
+        case UInt8(ascii: "!"): return pair("=", "!=", "!")
+        case UInt8(ascii: "<"): return pair("=", "<=", "<")
+        case UInt8(ascii: ">"): return pair("=", ">=", ">")
+        case UInt8(ascii: "&"): return pair("&", "&&", nil)
+        case UInt8(ascii: "|"): return pair("|", "||", nil)
+        case UInt8(ascii: "."): return pair("?", ".?", ".")
+        case UInt8(ascii: "["): return pair("?", "[?", "[")
+        case UInt8(ascii: "+"): return "+"
+        case UInt8(ascii: "-"): return "-"
+        case UInt8(ascii: "*"): return "*"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "%"): return "%"
+        case UInt8(ascii: "?"): return "?"
+        case UInt8(ascii: ":"): return ":"
+        case UInt8(ascii: ","): return ","
+        case UInt8(ascii: "("): return "("
+        case UInt8(ascii: ")"): return ")"
+        case UInt8(ascii: "]"): return "]"
+        case UInt8(ascii: "{"): return "{"
+        case UInt8(ascii: "}"): return "}"
+        default: return nil
+        }
+    }
 
     func error(_ reason: String, at offset: Int) -> CELParseError {
         CELParseError(reason: reason, offset: offset, source: source)
@@ -98,12 +125,9 @@ struct Lexer {
             guard ok else { throw error("invalid quoted identifier", at: start) }
             return Token(kind: .quotedIdent(name), offset: start)
         }
-        for p in Lexer.puncts {
-            let pb = Array(p.utf8)
-            if pos + pb.count <= bytes.count, Array(bytes[pos..<pos + pb.count]) == pb {
-                pos += pb.count
-                return Token(kind: .punct(p), offset: start)
-            }
+        if let p = punctuator() {
+            pos += p.utf8.count
+            return Token(kind: .punct(p), offset: start)
         }
         if c == UInt8(ascii: "=") || c == UInt8(ascii: "&") || c == UInt8(ascii: "|") {
             throw error("token recognition error at: '\(Character(Unicode.Scalar(c)))'", at: start)

@@ -44,11 +44,12 @@ struct CrossplaneValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let fileExtensions: Set<String> = ["yaml", "yml"]
         let split: (String) -> [String] = { $0.split(separator: ",").map(String.init) }
+        let cache = try ValidateRunner.openCache(global: global, flags: flags)
         let sources = try InputLocation.expand(split(extensions), extensions: fileExtensions)
         let inputs = try InputLocation.expand(split(resources), extensions: fileExtensions)
         let renderer = ValidationRenderer(format: output, skipSuccessResults: flags.skipSuccessResults, positions: positions,
                                           errorOnMissingSchemas: flags.errorOnMissingSchemas)
-        try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: inputs, mode: .crossplane,
+        try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, cache: cache, sources: sources, resources: inputs, mode: .crossplane,
                                      renderer: renderer, announceDownloads: output == .text)
     }
 }

@@ -92,6 +92,7 @@ struct ValidateCommand: AsyncParsableCommand {
         } else if !noConfig {
             project = try ProjectConfig.discover(from: workingDirectory)
         }
+        let cache = try ValidateRunner.openCache(global: global, flags: flags)
         var sources = try InputLocation.expand(extensions + rendering.functions, extensions: fileExtensions)
         var global = global
         var packages: [String] = []
@@ -121,7 +122,7 @@ struct ValidateCommand: AsyncParsableCommand {
         resources += try InputLocation.expand(rendering.xr, extensions: fileExtensions).filter { !resources.contains($0) }
         let renderer = ValidationRenderer(format: format, skipSuccessResults: flags.skipSuccessResults, positions: true,
                                           errorOnMissingSchemas: flags.errorOnMissingSchemas)
-        try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, sources: sources, resources: resources, mode: .sorted,
+        try await ValidateRunner.run(global: global, credentials: credentials, flags: flags, cache: cache, sources: sources, resources: resources, mode: .sorted,
                                      renderer: renderer, announceDownloads: false, packages: packages,
                                      rendering: rendering.noRender ? nil : render)
     }
@@ -209,11 +210,19 @@ enum ValidateRunner {
         var examplesBesideCompositions = true
     }
 
-    static func run(global: GlobalOptions, credentials: CredentialOptions, flags: ValidateFlags, sources: [InputLocation], resources: [InputLocation],
-                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool, packages: [String] = [],
-                    rendering: Rendering? = nil) async throws {
+    /// The run's schema cache, emptied first with `--clean-cache`; what a warm run reads first is
+    /// read while the caller lists the inputs.
+    static func openCache(global: GlobalOptions, flags: ValidateFlags) throws -> SchemaCache {
         let cache = SchemaCache(cacheDirectory: global.cacheDirectory, ignoresStoredEntries: flags.updateCache)
         if flags.cleanCache { try cache.clean() }
+        cache.prefetch()
+        return cache
+    }
+
+    static func run(global: GlobalOptions, credentials: CredentialOptions, flags: ValidateFlags, cache: SchemaCache,
+                    sources: [InputLocation], resources: [InputLocation],
+                    mode: ValidationRun.Mode, renderer: ValidationRenderer, announceDownloads: Bool, packages: [String] = [],
+                    rendering: Rendering? = nil) async throws {
         let context = try CommandContext(global: global, credentials: credentials)
         await context.startVerboseLog()
         let provider = ValidatePackageProvider(
