@@ -19,10 +19,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
-        // C libraries from the system, found with pkg-config.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // C libraries from the system, found with pkg-config. libcurl and libarchive are the
+        // exceptions: only their headers are used at build time (on the default include path), and
+        // each library is opened on first use (their shim.h), because linking them made every run,
+        // even one that never pulls or unpacks, load the forty libraries they depend on.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
         // Foundations shared by every layer.
@@ -70,7 +73,9 @@ let package = Package(
         // Tests.
         .target(name: "XfnTestSupport",
                 dependencies: ["XfnCore", "XfnOCI", "COpenSSL", "CArchive"],
-                path: "Tests/XfnTestSupport", swiftSettings: strict),
+                path: "Tests/XfnTestSupport", swiftSettings: strict,
+                // Its tar writer calls libarchive directly.
+                linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "XfnTestSupportTests", dependencies: ["XfnTestSupport"], swiftSettings: strict),
         // Serves the example and benchmark images for scripts/demo and scripts/bench.
         .executableTarget(name: "xfn-fixtures", dependencies: ["XfnTestSupport", "XfnCore"],
@@ -90,7 +95,8 @@ let package = Package(
         .testTarget(name: "XfnAuthTests", dependencies: ["XfnAuth", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnRegistryTests", dependencies: ["XfnRegistry", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnStoreTests", dependencies: ["XfnStore", "XfnTestSupport"], swiftSettings: strict),
-        .testTarget(name: "XfnArchiveTests", dependencies: ["XfnArchive", "XfnTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XfnArchiveTests", dependencies: ["XfnArchive", "XfnTestSupport"], swiftSettings: strict,
+                    linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "XfnPackageTests", dependencies: ["XfnPackage", "XfnTestSupport"], swiftSettings: strict),
         .testTarget(name: "XfnYAMLTests", dependencies: ["XfnYAML"], swiftSettings: strict),
         .testTarget(name: "XfnCELTests", dependencies: ["XfnCEL"], swiftSettings: strict),

@@ -10,6 +10,7 @@ final class ArchiveReader {
     static let readBlockSize = 1 << 20
 
     let layer: String
+    private let archive: ArchiveLibrary
     private let handle: OpaquePointer
     private let fd: Int32
     private var currentEntry: OpaquePointer?
@@ -17,12 +18,13 @@ final class ArchiveReader {
     /// Opens `path` and auto-detects the compression: gzip, zstd, or none.
     init(path: String, layer: String) throws {
         self.layer = layer
+        archive = try ArchiveLibrary.forLayer(layer)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             throw ArchiveError(.cannotOpen, layer: layer, detail: FileError(path: path, operation: "open", code: code).message)
         }
-        guard let handle = archive_read_new() else {
+        guard let handle = archive.api.read_new() else {
             close(fd)
             throw ArchiveError(.cannotOpen, layer: layer, detail: "libarchive could not allocate a reader")
         }
@@ -30,23 +32,23 @@ final class ArchiveReader {
         self.handle = handle
         // Layers are tar streams; registering only tar keeps other formats' parsers out of reach of
         // hostile input. Filters other than these two are not OCI layer media types.
-        archive_read_support_format_tar(handle)
-        archive_read_support_filter_gzip(handle)
-        archive_read_support_filter_zstd(handle)
-        guard archive_read_open_fd(handle, fd, Self.readBlockSize) == ARCHIVE_OK else {
+        _ = archive.api.read_support_format_tar(handle)
+        _ = archive.api.read_support_filter_gzip(handle)
+        _ = archive.api.read_support_filter_zstd(handle)
+        guard archive.api.read_open_fd(handle, fd, Self.readBlockSize) == ARCHIVE_OK else {
             throw failure(.corrupt, entry: nil, while: "not a tar layer (gzip, zstd or uncompressed)")
         }
     }
 
     deinit {
-        archive_read_free(handle)
+        _ = archive.api.read_free(handle)
         close(fd)
     }
 
     /// Moves to the next entry; nil at the end of the archive.
     func nextEntry() throws -> ArchiveEntryView? {
         var entry: OpaquePointer?
-        let status = archive_read_next_header(handle, &entry)
+        let status = archive.api.read_next_header(handle, &entry)
         switch status {
         case ARCHIVE_EOF:
             currentEntry = nil
@@ -54,7 +56,7 @@ final class ArchiveReader {
         case ARCHIVE_OK, ARCHIVE_WARN:
             guard let entry else { throw failure(.corrupt, entry: nil, while: "unreadable entry header") }
             currentEntry = entry
-            return ArchiveEntryView(entry)
+            return ArchiveEntryView(entry, archive: archive)
         default:
             throw failure(.corrupt, entry: nil, while: "damaged or truncated archive")
         }
@@ -67,7 +69,7 @@ final class ArchiveReader {
         var size = 0
         var offset: Int64 = 0
         while true {
-            let status = archive_read_data_block(handle, &buffer, &size, &offset)
+            let status = archive.api.read_data_block(handle, &buffer, &size, &offset)
             switch status {
             case ARCHIVE_EOF:
                 return
@@ -82,16 +84,16 @@ final class ArchiveReader {
     }
 
     /// Compressed bytes consumed from the layer file so far.
-    var compressedBytesRead: Int64 { archive_filter_bytes(handle, -1) }
+    var compressedBytesRead: Int64 { archive.api.filter_bytes(handle, -1) }
 
     /// The detected compression, for messages ("gzip", "zstd", "none").
     var filterName: String {
-        guard archive_filter_count(handle) > 1, let name = archive_filter_name(handle, 0) else { return "none" }
+        guard archive.api.filter_count(handle) > 1, let name = archive.api.filter_name(handle, 0) else { return "none" }
         return String(cString: name)
     }
 
     private func failure(_ kind: ArchiveError.Kind, entry: String?, while what: String) -> ArchiveError {
-        let reason = archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+        let reason = archive.api.error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
         return ArchiveError(kind, layer: layer, entry: entry, detail: "\(what): \(reason)",
                             hint: "the blob may be truncated or damaged; remove it from the cache and pull again")
     }
@@ -100,35 +102,39 @@ final class ArchiveReader {
 /// A borrowed look at the current libarchive entry. Valid only until the reader moves on.
 struct ArchiveEntryView {
     private let entry: OpaquePointer
+    private let archive: ArchiveLibrary
 
-    init(_ entry: OpaquePointer) { self.entry = entry }
+    init(_ entry: OpaquePointer, archive: ArchiveLibrary) {
+        self.entry = entry
+        self.archive = archive
+    }
 
     var path: String {
-        if let utf8 = archive_entry_pathname_utf8(entry) { return String(cString: utf8) }
-        if let raw = archive_entry_pathname(entry) { return String(cString: raw) }
+        if let utf8 = archive.api.entry_pathname_utf8(entry) { return String(cString: utf8) }
+        if let raw = archive.api.entry_pathname(entry) { return String(cString: raw) }
         return ""
     }
 
     var hardlinkTarget: String? {
-        if let utf8 = archive_entry_hardlink_utf8(entry) { return String(cString: utf8) }
-        return archive_entry_hardlink(entry).map { String(cString: $0) }
+        if let utf8 = archive.api.entry_hardlink_utf8(entry) { return String(cString: utf8) }
+        return archive.api.entry_hardlink(entry).map { String(cString: $0) }
     }
 
     var symlinkTarget: String? {
-        if let utf8 = archive_entry_symlink_utf8(entry) { return String(cString: utf8) }
-        return archive_entry_symlink(entry).map { String(cString: $0) }
+        if let utf8 = archive.api.entry_symlink_utf8(entry) { return String(cString: utf8) }
+        return archive.api.entry_symlink(entry).map { String(cString: $0) }
     }
 
     /// The file type bits (`S_IFMT` part of the mode).
-    var fileType: UInt32 { UInt32(archive_entry_filetype(entry)) }
+    var fileType: UInt32 { UInt32(archive.api.entry_filetype(entry)) }
     /// All permission bits including setuid, setgid and sticky.
-    var permissions: UInt32 { UInt32(archive_entry_perm(entry)) }
-    var size: Int64 { archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0 }
-    var uid: Int64 { archive_entry_uid(entry) }
-    var gid: Int64 { archive_entry_gid(entry) }
+    var permissions: UInt32 { UInt32(archive.api.entry_perm(entry)) }
+    var size: Int64 { archive.api.entry_size_is_set(entry) != 0 ? archive.api.entry_size(entry) : 0 }
+    var uid: Int64 { archive.api.entry_uid(entry) }
+    var gid: Int64 { archive.api.entry_gid(entry) }
     var modificationTime: timespec? {
-        guard archive_entry_mtime_is_set(entry) != 0 else { return nil }
-        return timespec(tv_sec: time_t(archive_entry_mtime(entry)), tv_nsec: Int(archive_entry_mtime_nsec(entry)))
+        guard archive.api.entry_mtime_is_set(entry) != 0 else { return nil }
+        return timespec(tv_sec: time_t(archive.api.entry_mtime(entry)), tv_nsec: Int(archive.api.entry_mtime_nsec(entry)))
     }
 
     var kind: EntryKind {

@@ -7,6 +7,7 @@ import Foundation
 final class CurlMultiLoop: @unchecked Sendable {
     static let shared = CurlMultiLoop()
 
+    private let curl = CurlLibrary.alreadyLoaded
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var pending: [Transfer] = []
@@ -16,10 +17,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
     private init() {
-        CurlGlobal.ensureInitialized()
-        multi = curl_multi_init()
-        xfn_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        xfn_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
+        guard let multi = curl.api.multi_init() else { preconditionFailure("libcurl could not create a multi handle") }
+        self.multi = multi
+        xfn_curl_multi_setopt_long(curl.api.multi_setopt, multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        xfn_curl_multi_setopt_long(curl.api.multi_setopt, multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
     }
 
     func submit(_ transfer: Transfer) {
@@ -32,7 +33,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 thread.start()
             }
         }
-        curl_multi_wakeup(multi)
+        _ = curl.api.multi_wakeup(multi)
     }
 
     func cancel(_ transfer: Transfer) {
@@ -40,7 +41,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             transfer.cancelRequested = true
             cancellations.append(transfer)
         }
-        curl_multi_wakeup(multi)
+        _ = curl.api.multi_wakeup(multi)
     }
 
     private func run() {
@@ -56,22 +57,22 @@ final class CurlMultiLoop: @unchecked Sendable {
                     continue
                 }
                 active[transfer.easy] = transfer
-                curl_multi_add_handle(multi, transfer.easy)
+                _ = curl.api.multi_add_handle(multi, transfer.easy)
             }
             for transfer in cancelled where active.removeValue(forKey: transfer.easy) != nil {
-                curl_multi_remove_handle(multi, transfer.easy)
+                _ = curl.api.multi_remove_handle(multi, transfer.easy)
                 transfer.complete(throwing: CancellationError())
             }
 
-            curl_multi_perform(multi, &running)
+            _ = curl.api.multi_perform(multi, &running)
             var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi, &remaining) {
+            while let message = curl.api.multi_info_read(multi, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let code = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
+                _ = curl.api.multi_remove_handle(multi, easy)
                 active.removeValue(forKey: easy)?.complete(code: code)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            _ = curl.api.multi_poll(multi, nil, 0, 1000, nil)
         }
     }
 }
