@@ -10,7 +10,7 @@ final class ArchiveReader {
     static let readBlockSize = 1 << 20
 
     let layer: String
-    private let archive: ArchiveLibrary
+    private let archive: FunctionTable<xfn_archive>
     private let handle: OpaquePointer
     private let fd: Int32
     private var currentEntry: OpaquePointer?
@@ -24,7 +24,7 @@ final class ArchiveReader {
             let code = errno
             throw ArchiveError(.cannotOpen, layer: layer, detail: FileError(path: path, operation: "open", code: code).message)
         }
-        guard let handle = archive.api.read_new() else {
+        guard let handle = archive.functions.read_new() else {
             close(fd)
             throw ArchiveError(.cannotOpen, layer: layer, detail: "libarchive could not allocate a reader")
         }
@@ -32,23 +32,23 @@ final class ArchiveReader {
         self.handle = handle
         // Layers are tar streams; registering only tar keeps other formats' parsers out of reach of
         // hostile input. Filters other than these two are not OCI layer media types.
-        _ = archive.api.read_support_format_tar(handle)
-        _ = archive.api.read_support_filter_gzip(handle)
-        _ = archive.api.read_support_filter_zstd(handle)
-        guard archive.api.read_open_fd(handle, fd, Self.readBlockSize) == ARCHIVE_OK else {
+        _ = archive.functions.read_support_format_tar(handle)
+        _ = archive.functions.read_support_filter_gzip(handle)
+        _ = archive.functions.read_support_filter_zstd(handle)
+        guard archive.functions.read_open_fd(handle, fd, Self.readBlockSize) == ARCHIVE_OK else {
             throw failure(.corrupt, entry: nil, while: "not a tar layer (gzip, zstd or uncompressed)")
         }
     }
 
     deinit {
-        _ = archive.api.read_free(handle)
+        _ = archive.functions.read_free(handle)
         close(fd)
     }
 
     /// Moves to the next entry; nil at the end of the archive.
     func nextEntry() throws -> ArchiveEntryView? {
         var entry: OpaquePointer?
-        let status = archive.api.read_next_header(handle, &entry)
+        let status = archive.functions.read_next_header(handle, &entry)
         switch status {
         case ARCHIVE_EOF:
             currentEntry = nil
@@ -69,7 +69,7 @@ final class ArchiveReader {
         var size = 0
         var offset: Int64 = 0
         while true {
-            let status = archive.api.read_data_block(handle, &buffer, &size, &offset)
+            let status = archive.functions.read_data_block(handle, &buffer, &size, &offset)
             switch status {
             case ARCHIVE_EOF:
                 return
@@ -84,16 +84,16 @@ final class ArchiveReader {
     }
 
     /// Compressed bytes consumed from the layer file so far.
-    var compressedBytesRead: Int64 { archive.api.filter_bytes(handle, -1) }
+    var compressedBytesRead: Int64 { archive.functions.filter_bytes(handle, -1) }
 
     /// The detected compression, for messages ("gzip", "zstd", "none").
     var filterName: String {
-        guard archive.api.filter_count(handle) > 1, let name = archive.api.filter_name(handle, 0) else { return "none" }
+        guard archive.functions.filter_count(handle) > 1, let name = archive.functions.filter_name(handle, 0) else { return "none" }
         return String(cString: name)
     }
 
     private func failure(_ kind: ArchiveError.Kind, entry: String?, while what: String) -> ArchiveError {
-        let reason = archive.api.error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+        let reason = archive.functions.error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
         return ArchiveError(kind, layer: layer, entry: entry, detail: "\(what): \(reason)",
                             hint: "the blob may be truncated or damaged; remove it from the cache and pull again")
     }
@@ -102,39 +102,39 @@ final class ArchiveReader {
 /// A borrowed look at the current libarchive entry. Valid only until the reader moves on.
 struct ArchiveEntryView {
     private let entry: OpaquePointer
-    private let archive: ArchiveLibrary
+    private let archive: FunctionTable<xfn_archive>
 
-    init(_ entry: OpaquePointer, archive: ArchiveLibrary) {
+    init(_ entry: OpaquePointer, archive: FunctionTable<xfn_archive>) {
         self.entry = entry
         self.archive = archive
     }
 
     var path: String {
-        if let utf8 = archive.api.entry_pathname_utf8(entry) { return String(cString: utf8) }
-        if let raw = archive.api.entry_pathname(entry) { return String(cString: raw) }
+        if let utf8 = archive.functions.entry_pathname_utf8(entry) { return String(cString: utf8) }
+        if let raw = archive.functions.entry_pathname(entry) { return String(cString: raw) }
         return ""
     }
 
     var hardlinkTarget: String? {
-        if let utf8 = archive.api.entry_hardlink_utf8(entry) { return String(cString: utf8) }
-        return archive.api.entry_hardlink(entry).map { String(cString: $0) }
+        if let utf8 = archive.functions.entry_hardlink_utf8(entry) { return String(cString: utf8) }
+        return archive.functions.entry_hardlink(entry).map { String(cString: $0) }
     }
 
     var symlinkTarget: String? {
-        if let utf8 = archive.api.entry_symlink_utf8(entry) { return String(cString: utf8) }
-        return archive.api.entry_symlink(entry).map { String(cString: $0) }
+        if let utf8 = archive.functions.entry_symlink_utf8(entry) { return String(cString: utf8) }
+        return archive.functions.entry_symlink(entry).map { String(cString: $0) }
     }
 
     /// The file type bits (`S_IFMT` part of the mode).
-    var fileType: UInt32 { UInt32(archive.api.entry_filetype(entry)) }
+    var fileType: UInt32 { UInt32(archive.functions.entry_filetype(entry)) }
     /// All permission bits including setuid, setgid and sticky.
-    var permissions: UInt32 { UInt32(archive.api.entry_perm(entry)) }
-    var size: Int64 { archive.api.entry_size_is_set(entry) != 0 ? archive.api.entry_size(entry) : 0 }
-    var uid: Int64 { archive.api.entry_uid(entry) }
-    var gid: Int64 { archive.api.entry_gid(entry) }
+    var permissions: UInt32 { UInt32(archive.functions.entry_perm(entry)) }
+    var size: Int64 { archive.functions.entry_size_is_set(entry) != 0 ? archive.functions.entry_size(entry) : 0 }
+    var uid: Int64 { archive.functions.entry_uid(entry) }
+    var gid: Int64 { archive.functions.entry_gid(entry) }
     var modificationTime: timespec? {
-        guard archive.api.entry_mtime_is_set(entry) != 0 else { return nil }
-        return timespec(tv_sec: time_t(archive.api.entry_mtime(entry)), tv_nsec: Int(archive.api.entry_mtime_nsec(entry)))
+        guard archive.functions.entry_mtime_is_set(entry) != 0 else { return nil }
+        return timespec(tv_sec: time_t(archive.functions.entry_mtime(entry)), tv_nsec: Int(archive.functions.entry_mtime_nsec(entry)))
     }
 
     var kind: EntryKind {

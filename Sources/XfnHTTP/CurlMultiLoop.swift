@@ -17,10 +17,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
     private init() {
-        guard let multi = curl.api.multi_init() else { preconditionFailure("libcurl could not create a multi handle") }
+        guard let multi = curl.multi_init() else { preconditionFailure("libcurl could not create a multi handle") }
         self.multi = multi
-        xfn_curl_multi_setopt_long(curl.api.multi_setopt, multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        xfn_curl_multi_setopt_long(curl.api.multi_setopt, multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
+        xfn_curl_multi_setopt_long(curl.multi_setopt, multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        xfn_curl_multi_setopt_long(curl.multi_setopt, multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
     }
 
     func submit(_ transfer: Transfer) {
@@ -33,7 +33,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 thread.start()
             }
         }
-        _ = curl.api.multi_wakeup(multi)
+        _ = curl.multi_wakeup(multi)
     }
 
     func cancel(_ transfer: Transfer) {
@@ -41,7 +41,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             transfer.cancelRequested = true
             cancellations.append(transfer)
         }
-        _ = curl.api.multi_wakeup(multi)
+        _ = curl.multi_wakeup(multi)
     }
 
     private func run() {
@@ -57,22 +57,22 @@ final class CurlMultiLoop: @unchecked Sendable {
                     continue
                 }
                 active[transfer.easy] = transfer
-                _ = curl.api.multi_add_handle(multi, transfer.easy)
+                _ = curl.multi_add_handle(multi, transfer.easy)
             }
             for transfer in cancelled where active.removeValue(forKey: transfer.easy) != nil {
-                _ = curl.api.multi_remove_handle(multi, transfer.easy)
+                _ = curl.multi_remove_handle(multi, transfer.easy)
                 transfer.complete(throwing: CancellationError())
             }
 
-            _ = curl.api.multi_perform(multi, &running)
+            _ = curl.multi_perform(multi, &running)
             var remaining: Int32 = 0
-            while let message = curl.api.multi_info_read(multi, &remaining) {
+            while let message = curl.multi_info_read(multi, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let code = message.pointee.data.result
-                _ = curl.api.multi_remove_handle(multi, easy)
+                _ = curl.multi_remove_handle(multi, easy)
                 active.removeValue(forKey: easy)?.complete(code: code)
             }
-            _ = curl.api.multi_poll(multi, nil, 0, 1000, nil)
+            _ = curl.multi_poll(multi, nil, 0, 1000, nil)
         }
     }
 }

@@ -8,7 +8,7 @@ import XfnCore
 /// completion hand over through the loop's lock, hence `@unchecked Sendable`.
 final class Transfer: @unchecked Sendable {
     let easy: UnsafeMutableRawPointer
-    private let curl: CurlLibrary
+    private let curl: xfn_curl
     let request: HTTPRequest
     let sink: (any ResponseBodySink)?
     let bufferLimit: Int
@@ -30,7 +30,7 @@ final class Transfer: @unchecked Sendable {
 
     init(request: HTTPRequest, settings: TransportSettings, sink: (any ResponseBodySink)?, bufferLimit: Int) throws {
         curl = try CurlLibrary.forRequest(to: request.url)
-        guard let easy = curl.api.easy_init() else {
+        guard let easy = curl.easy_init() else {
             throw HTTPError(kind: .other, url: request.url, detail: "libcurl could not create a handle")
         }
         self.easy = easy
@@ -45,16 +45,16 @@ final class Transfer: @unchecked Sendable {
     }
 
     deinit {
-        curl.api.easy_cleanup(easy)
-        curl.api.slist_free_all(headerList)
-        curl.api.slist_free_all(resolveList)
+        curl.easy_cleanup(easy)
+        curl.slist_free_all(headerList)
+        curl.slist_free_all(resolveList)
         errorBuffer.deallocate()
     }
 
     func attach(_ continuation: CheckedContinuation<HTTPResponse, any Error>) { self.continuation = continuation }
 
-    private func set(_ option: CURLoption, _ value: Int) { xfn_curl_setopt_long(curl.api.easy_setopt, easy, option, value) }
-    private func set(_ option: CURLoption, _ value: String) { xfn_curl_setopt_string(curl.api.easy_setopt, easy, option, value) }
+    private func set(_ option: CURLoption, _ value: Int) { xfn_curl_setopt_long(curl.easy_setopt, easy, option, value) }
+    private func set(_ option: CURLoption, _ value: String) { xfn_curl_setopt_string(curl.easy_setopt, easy, option, value) }
 
     private func configure(settings: TransportSettings, hostPort: String, certificates: HostCertificates) throws {
         set(CURLOPT_URL, request.url)
@@ -72,7 +72,7 @@ final class Transfer: @unchecked Sendable {
         set(CURLOPT_USERAGENT, settings.userAgent)
         // Large reads: a 16 KiB default means a write and a hash call per 16 KiB of every layer.
         set(CURLOPT_BUFFERSIZE, 512 * 1024)
-        xfn_curl_setopt_pointer(curl.api.easy_setopt, easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        xfn_curl_setopt_pointer(curl.easy_setopt, easy, CURLOPT_ERRORBUFFER, errorBuffer)
 
         switch request.method {
         case "GET": break
@@ -82,15 +82,15 @@ final class Transfer: @unchecked Sendable {
         if let body = request.body {
             set(CURLOPT_POSTFIELDSIZE_LARGE, body.count)
             body.withUnsafeBytes { raw in
-                _ = xfn_curl_setopt_pointer(curl.api.easy_setopt, easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                _ = xfn_curl_setopt_pointer(curl.easy_setopt, easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
             }
         }
 
         // An empty `Expect:` stops libcurl from waiting for `100 Continue` before small bodies.
         var lines = request.headers.map { "\($0.name): \($0.value)" }
         lines.append("Expect:")
-        for line in lines { headerList = curl.api.slist_append(headerList, line) }
-        xfn_curl_setopt_slist(curl.api.easy_setopt, easy, CURLOPT_HTTPHEADER, headerList)
+        for line in lines { headerList = curl.slist_append(headerList, line) }
+        xfn_curl_setopt_slist(curl.easy_setopt, easy, CURLOPT_HTTPHEADER, headerList)
 
         let scheme = request.url.hasPrefix("https://") ? "https" : "http"
         set(CURLOPT_PROXY, settings.proxy(forScheme: scheme) ?? "")
@@ -98,8 +98,8 @@ final class Transfer: @unchecked Sendable {
         if let bundle = settings.caBundle { set(CURLOPT_CAINFO, bundle) }
         if let directory = settings.caDirectory { set(CURLOPT_CAPATH, directory) }
         if !caFiles.isEmpty {
-            xfn_curl_setopt_ssl_ctx_callback(curl.api.easy_setopt, easy, transferAddCertificateAuthorities)
-            xfn_curl_setopt_pointer(curl.api.easy_setopt, easy, CURLOPT_SSL_CTX_DATA, Unmanaged.passUnretained(self).toOpaque())
+            xfn_curl_setopt_ssl_ctx_callback(curl.easy_setopt, easy, transferAddCertificateAuthorities)
+            xfn_curl_setopt_pointer(curl.easy_setopt, easy, CURLOPT_SSL_CTX_DATA, Unmanaged.passUnretained(self).toOpaque())
         }
         if let client = certificates.clientCertificate {
             set(CURLOPT_SSLCERT, client.certificate)
@@ -110,15 +110,15 @@ final class Transfer: @unchecked Sendable {
             set(CURLOPT_SSL_VERIFYHOST, 0)
         }
         if !settings.resolve.isEmpty {
-            for entry in settings.resolve { resolveList = curl.api.slist_append(resolveList, entry) }
-            xfn_curl_setopt_slist(curl.api.easy_setopt, easy, CURLOPT_RESOLVE, resolveList)
+            for entry in settings.resolve { resolveList = curl.slist_append(resolveList, entry) }
+            xfn_curl_setopt_slist(curl.easy_setopt, easy, CURLOPT_RESOLVE, resolveList)
         }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
-        xfn_curl_setopt_data_callback(curl.api.easy_setopt, easy, CURLOPT_HEADERFUNCTION, transferReceiveHeader)
-        xfn_curl_setopt_pointer(curl.api.easy_setopt, easy, CURLOPT_HEADERDATA, context)
-        xfn_curl_setopt_data_callback(curl.api.easy_setopt, easy, CURLOPT_WRITEFUNCTION, transferReceiveBody)
-        xfn_curl_setopt_pointer(curl.api.easy_setopt, easy, CURLOPT_WRITEDATA, context)
+        xfn_curl_setopt_data_callback(curl.easy_setopt, easy, CURLOPT_HEADERFUNCTION, transferReceiveHeader)
+        xfn_curl_setopt_pointer(curl.easy_setopt, easy, CURLOPT_HEADERDATA, context)
+        xfn_curl_setopt_data_callback(curl.easy_setopt, easy, CURLOPT_WRITEFUNCTION, transferReceiveBody)
+        xfn_curl_setopt_pointer(curl.easy_setopt, easy, CURLOPT_WRITEDATA, context)
     }
 
     // MARK: Callbacks (transport thread)
@@ -188,7 +188,7 @@ final class Transfer: @unchecked Sendable {
             return
         }
         var version = 0
-        xfn_curl_getinfo_long(curl.api.easy_getinfo, easy, CURLINFO_HTTP_VERSION, &version)
+        xfn_curl_getinfo_long(curl.easy_getinfo, easy, CURLINFO_HTTP_VERSION, &version)
         let major = version == Int(CURL_HTTP_VERSION_2_0) ? 2 : (version == Int(CURL_HTTP_VERSION_3) ? 3 : 1)
         continuation.resume(returning: HTTPResponse(status: status, headers: headers, body: body, url: request.url, httpMajorVersion: major))
     }
@@ -201,7 +201,7 @@ final class Transfer: @unchecked Sendable {
 
     private func error(for code: CURLcode) -> HTTPError {
         let buffered = String(cString: errorBuffer)
-        let detail = buffered.isEmpty ? curl.api.easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)" : buffered
+        let detail = buffered.isEmpty ? curl.easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)" : buffered
         let kind: HTTPError.Kind =
             switch code {
             case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .cannotResolve

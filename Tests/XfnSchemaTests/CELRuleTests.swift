@@ -5,35 +5,37 @@ import XfnYAML
 
 /// `x-kubernetes-validations` evaluated during validation, with the apiserver's wording.
 @Suite struct CELRuleTests {
+    /// An object schema whose `spec` holds `body`: its rules and properties, written at the `spec` node's level.
+    static func specSchema(_ body: String) -> String {
+        "type: object\nproperties:\n  spec:\n    type: object\n"
+            + body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+    }
+
     func errors(_ schemaYAML: String, _ objectYAML: String, evaluator: CELRuleEvaluator = CELRuleEvaluator()) throws -> [String] {
         let schema = try CompiledSchema(openAPIV3Schema: try YAMLReader.read(schemaYAML, file: "schema.yaml")[0].value)
         let object = try YAMLReader.read(objectYAML, file: "object.yaml")[0].value
         return schema.check(object, options: CompiledSchema.Options(ruleEvaluator: evaluator)).errors.map(\.description)
     }
 
-    let scaling = """
-        type: object
+    let scaling = CELRuleTests.specSchema("""
+        x-kubernetes-validations:
+          - rule: self.replicas <= self.maxReplicas
+            message: replicas must not exceed maxReplicas
+          - rule: "self.minReplicas <= self.replicas"
+          - rule: self.replicas != 13
+            messageExpression: "'replicas may not be ' + string(self.replicas)"
+          - rule: "!has(self.paused) || !self.paused"
+            reason: FieldValueForbidden
+            fieldPath: .paused
+            message: pausing is not allowed here
+          - rule: self.replicas == oldSelf.replicas
+            message: transition rules need the previous object
         properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-              - rule: self.replicas <= self.maxReplicas
-                message: replicas must not exceed maxReplicas
-              - rule: "self.minReplicas <= self.replicas"
-              - rule: self.replicas != 13
-                messageExpression: "'replicas may not be ' + string(self.replicas)"
-              - rule: "!has(self.paused) || !self.paused"
-                reason: FieldValueForbidden
-                fieldPath: .paused
-                message: pausing is not allowed here
-              - rule: self.replicas == oldSelf.replicas
-                message: transition rules need the previous object
-            properties:
-              replicas: {type: integer}
-              minReplicas: {type: integer, default: 1}
-              maxReplicas: {type: integer}
-              paused: {type: boolean}
-        """
+          replicas: {type: integer}
+          minReplicas: {type: integer, default: 1}
+          maxReplicas: {type: integer}
+          paused: {type: boolean}
+        """)
 
     @Test func passingRulesReportNothing() throws {
         #expect(try errors(scaling, "spec: {replicas: 3, maxReplicas: 5}").isEmpty)
@@ -60,19 +62,15 @@ import XfnYAML
     }
 
     @Test func upjetRequiredParameterRule() throws {
-        let schema = """
-            type: object
+        let schema = CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.region) || (has(self.initProvider) && has(self.initProvider.region))"
+                message: spec.forProvider.region is a required parameter
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.region) || (has(self.initProvider) && has(self.initProvider.region))"
-                    message: spec.forProvider.region is a required parameter
-                properties:
-                  managementPolicies: {type: array, default: ["*"], items: {type: string}}
-                  forProvider: {type: object, properties: {region: {type: string}, tags: {type: object, additionalProperties: {type: string}}}}
-                  initProvider: {type: object, properties: {region: {type: string}}}
-            """
+              managementPolicies: {type: array, default: ["*"], items: {type: string}}
+              forProvider: {type: object, properties: {region: {type: string}, tags: {type: object, additionalProperties: {type: string}}}}
+              initProvider: {type: object, properties: {region: {type: string}}}
+            """)
         #expect(try errors(schema, "spec: {forProvider: {tags: {a: b}}}") == [
             #"spec: Invalid value: "object": spec.forProvider.region is a required parameter"#,
         ])
@@ -82,24 +80,20 @@ import XfnYAML
     }
 
     @Test func schemaTypesReachCEL() throws {
-        let schema = """
-            type: object
+        let schema = CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: self.created < timestamp('2030-01-01T00:00:00Z')
+              - rule: self.timeout > duration('1s')
+              - rule: "self.size == 3 || self.size == 'three'"
+              - rule: self.x__dash__y == 'ok'
+              - rule: self.zones == ['b', 'a']
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: self.created < timestamp('2030-01-01T00:00:00Z')
-                  - rule: self.timeout > duration('1s')
-                  - rule: "self.size == 3 || self.size == 'three'"
-                  - rule: self.x__dash__y == 'ok'
-                  - rule: self.zones == ['b', 'a']
-                properties:
-                  created: {type: string, format: date-time}
-                  timeout: {type: string, format: duration}
-                  size: {x-kubernetes-int-or-string: true}
-                  x-y: {type: string}
-                  zones: {type: array, x-kubernetes-list-type: set, items: {type: string}}
-            """
+              created: {type: string, format: date-time}
+              timeout: {type: string, format: duration}
+              size: {x-kubernetes-int-or-string: true}
+              x-y: {type: string}
+              zones: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+            """)
         #expect(try errors(schema, "spec: {created: '2026-11-21T10:00:00Z', timeout: 5s, size: three, x-y: ok, zones: [a, b]}").isEmpty)
         #expect(try errors(schema, "spec: {created: '2031-01-01T00:00:00Z', timeout: 5s, size: 3, x-y: ok, zones: [a, b]}") == [
             #"spec: Invalid value: "object": failed rule: self.created < timestamp('2030-01-01T00:00:00Z')"#,
@@ -107,19 +101,15 @@ import XfnYAML
     }
 
     @Test func runtimeErrorsAndBadRulesAreReported() throws {
-        let schema = """
-            type: object
+        let schema = CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: self.values[5] == 1
+              - rule: self.unknownField == 1
+              - rule: self.count
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: self.values[5] == 1
-                  - rule: self.unknownField == 1
-                  - rule: self.count
-                properties:
-                  values: {type: array, items: {type: integer}}
-                  count: {type: integer}
-            """
+              values: {type: array, items: {type: integer}}
+              count: {type: integer}
+            """)
         let found = try errors(schema, "spec: {values: [1], count: 1}")
         #expect(found.count == 3)
         #expect(found[0].hasPrefix(#"spec: Invalid value: "object": "#) && found[0].hasSuffix("evaluating rule: self.values[5] == 1"), "\(found[0])")
@@ -128,17 +118,13 @@ import XfnYAML
     }
 
     @Test func costBudgetStopsFurtherRules() throws {
-        let schema = """
-            type: object
+        let schema = CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))
+              - rule: "false"
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))
-                  - rule: "false"
-                properties:
-                  items: {type: array, items: {type: integer}}
-            """
+              items: {type: array, items: {type: integer}}
+            """)
         let items = (0..<200).map(String.init).joined(separator: ", ")
         let found = try errors(schema, "spec: {items: [\(items)]}", evaluator: CELRuleEvaluator(objectBudget: 500_000))
         #expect(found == [#"spec: Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run"#])
@@ -147,30 +133,26 @@ import XfnYAML
     // MARK: Types narrowed to the fields rules name
 
     @Test func rulesSeeOnlyTheFieldsTheyNameYetEveryNamedFieldKeepsItsType() throws {
-        let schema = """
-            type: object
+        let schema = CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: self.window > duration('1m')
+                message: window too short
+              - rule: self.items.all(i, i.name != '')
+              - rule: self.max__dash__size >= 1
+              - rule: self.ratio > 0.5
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: self.window > duration('1m')
-                    message: window too short
-                  - rule: self.items.all(i, i.name != '')
-                  - rule: self.max__dash__size >= 1
-                  - rule: self.ratio > 0.5
-                properties:
-                  window: {type: string, format: duration}
-                  ratio: {type: number}
-                  max-size: {type: integer}
-                  items:
-                    type: array
-                    items:
-                      type: object
-                      properties:
-                        name: {type: string}
-                        unrelated: {type: integer}
-                  unrelated: {type: string, format: byte}
-            """
+              window: {type: string, format: duration}
+              ratio: {type: number}
+              max-size: {type: integer}
+              items:
+                type: array
+                items:
+                  type: object
+                  properties:
+                    name: {type: string}
+                    unrelated: {type: integer}
+              unrelated: {type: string, format: byte}
+            """)
         // `window` compares as a duration and `ratio` as a double only if their declared types reach the rules.
         #expect(try errors(schema, "spec: {window: 5m, ratio: 1, max-size: 2, items: [{name: a, unrelated: 3}], unrelated: aGk=}").isEmpty)
         let failing = try errors(schema, "spec: {window: 30s, ratio: 0, max-size: 0, items: [{name: ''}]}")
@@ -182,17 +164,13 @@ import XfnYAML
     @Test func aRuleSharedByKindsIsCheckedAgainstEachKindsOwnFieldType() throws {
         let evaluator = CELRuleEvaluator()
         func schema(_ type: String) -> String {
-            """
-            type: object
+            CELRuleTests.specSchema("""
+            x-kubernetes-validations:
+              - rule: self.size > 1
             properties:
-              spec:
-                type: object
-                x-kubernetes-validations:
-                  - rule: self.size > 1
-                properties:
-                  size: {type: \(type)}
-                  other: {type: string}
-            """
+              size: {type: \(type)}
+              other: {type: string}
+            """)
         }
         #expect(try errors(schema("integer"), "spec: {size: 2}", evaluator: evaluator).isEmpty)
         #expect(try errors(schema("integer"), "spec: {size: 1}", evaluator: evaluator) == [#"spec: Invalid value: "object": failed rule: self.size > 1"#])
