@@ -40,12 +40,14 @@ final class SourceIndex: Sendable {
     /// inputs are listed; a lookup made before it is done waits for it.
     func prefetch() {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            state.withLock { state in
-                guard !state.loaded else { return }
-                (state.written, state.records) = Self.read(path)
-                state.loaded = true
-            }
+            state.withLock { loadIfNeeded(&$0) }
         }
+    }
+
+    private func loadIfNeeded(_ state: inout State) {
+        guard !state.loaded else { return }
+        (state.written, state.records) = Self.read(path)
+        state.loaded = true
     }
 
     /// Whether this run recorded nothing.
@@ -56,10 +58,7 @@ final class SourceIndex: Sendable {
     /// changed again without its stamp moving, so it is read and hashed again.
     func lookup(_ file: String, stamp: FileStamp) -> (key: String, index: SchemaCache.Index)? {
         let found: (Record, Int64)? = state.withLock { state in
-            if !state.loaded {
-                (state.written, state.records) = Self.read(path)
-                state.loaded = true
-            }
+            loadIfNeeded(&state)
             return state.records[file].map { ($0, state.written) }
         }
         guard let (record, written) = found, record.stamp == stamp,

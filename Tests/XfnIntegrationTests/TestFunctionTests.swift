@@ -106,33 +106,19 @@ import XfnTestSupport
         let (function, port) = try await Self.start()
         let xfn = try XfnProcess()
         let functions = try Self.developmentFunctions(xfn, ports: (port, port))
-        let composition = try xfn.home.write("""
-            apiVersion: apiextensions.crossplane.io/v1
-            kind: Composition
-            metadata:
-              name: broken
+        let composition = try xfn.home.write(Self.oneStepComposition(name: "broken", step: "compose", input: """
+            apiVersion: testing.xfn.dev/v1alpha1
+            kind: Resources
             spec:
-              compositeTypeRef:
-                apiVersion: example.org/v1
-                kind: XNetwork
-              mode: Pipeline
-              pipeline:
-              - step: compose
-                functionRef:
-                  name: function-compose
-                input:
-                  apiVersion: testing.xfn.dev/v1alpha1
-                  kind: Resources
-                  spec:
-                    resources:
-                    - name: vpc
-                      base:
-                        apiVersion: ec2.example.org/v1
-                        kind: VPC
-                      patches:
-                      - fromFieldPath: spec.region
-                        toFieldPath: spec.forProvider[region
-            """, to: "composition.yaml")
+              resources:
+              - name: vpc
+                base:
+                  apiVersion: ec2.example.org/v1
+                  kind: VPC
+                patches:
+                - fromFieldPath: spec.region
+                  toFieldPath: spec.forProvider[region
+            """), to: "composition.yaml")
         let result = try await xfn.run(["render", Self.caseFile("xr.yaml"), composition, functions])
         await function.stop()
         #expect(result.status == 4)
@@ -142,35 +128,43 @@ import XfnTestSupport
             "\(result.stderrText)")
     }
 
-    /// patch-and-transform's input shape: the list at `resources`, patches typed FromCompositeFieldPath.
-    static func patchAndTransformComposition(patchType: String) -> String {
+    /// A Composition for XNetwork whose one pipeline step runs function-compose with `input`
+    /// (YAML written from column 0).
+    static func oneStepComposition(name: String, step: String, input: String) -> String {
         """
         apiVersion: apiextensions.crossplane.io/v1
         kind: Composition
         metadata:
-          name: pt
+          name: \(name)
         spec:
           compositeTypeRef:
             apiVersion: example.org/v1
             kind: XNetwork
           mode: Pipeline
           pipeline:
-          - step: patch-and-transform
+          - step: \(step)
             functionRef:
               name: function-compose
             input:
-              apiVersion: pt.fn.crossplane.io/v1beta1
-              kind: Resources
-              resources:
-              - name: vpc
-                base:
-                  apiVersion: ec2.example.org/v1
-                  kind: VPC
-                patches:
-                - type: \(patchType)
-                  fromFieldPath: spec.cidr
-                  toFieldPath: spec.forProvider.cidrBlock
+        \(input.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n"))
         """
+    }
+
+    /// patch-and-transform's input shape: the list at `resources`, patches typed FromCompositeFieldPath.
+    static func patchAndTransformComposition(patchType: String) -> String {
+        oneStepComposition(name: "pt", step: "patch-and-transform", input: """
+        apiVersion: pt.fn.crossplane.io/v1beta1
+        kind: Resources
+        resources:
+        - name: vpc
+          base:
+            apiVersion: ec2.example.org/v1
+            kind: VPC
+          patches:
+          - type: \(patchType)
+            fromFieldPath: spec.cidr
+            toFieldPath: spec.forProvider.cidrBlock
+        """)
     }
 
     @Test func readsPatchAndTransformInput() async throws {
@@ -239,27 +233,13 @@ import XfnTestSupport
     }
 
     /// A one-step Composition whose input makes the function exit without answering.
-    static let exitingComposition = """
-        apiVersion: apiextensions.crossplane.io/v1
-        kind: Composition
-        metadata:
-          name: crash
+    static let exitingComposition = oneStepComposition(name: "crash", step: "crash", input: """
+        apiVersion: testing.xfn.dev/v1alpha1
+        kind: Exit
         spec:
-          compositeTypeRef:
-            apiVersion: example.org/v1
-            kind: XNetwork
-          mode: Pipeline
-          pipeline:
-          - step: crash
-            functionRef:
-              name: function-compose
-            input:
-              apiVersion: testing.xfn.dev/v1alpha1
-              kind: Exit
-              spec:
-                message: out of cheese
-                status: 7
-        """
+          message: out of cheese
+          status: 7
+        """)
 
     @Test func processRuntimeRunsTheFunctionFromAnImage() async throws {
         try await RegistryProcess.with { registry in

@@ -5,19 +5,14 @@ import XfnYAML
 
 /// `x-kubernetes-validations` evaluated during validation, with the apiserver's wording.
 @Suite struct CELRuleTests {
-    /// An object schema whose `spec` holds `body`: its rules and properties, written at the `spec` node's level.
-    static func specSchema(_ body: String) -> String {
-        "type: object\nproperties:\n  spec:\n    type: object\n"
-            + body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
-    }
-
     func errors(_ schemaYAML: String, _ objectYAML: String, evaluator: CELRuleEvaluator = CELRuleEvaluator()) throws -> [String] {
         let schema = try CompiledSchema(openAPIV3Schema: try YAMLReader.read(schemaYAML, file: "schema.yaml")[0].value)
         let object = try YAMLReader.read(objectYAML, file: "object.yaml")[0].value
         return schema.check(object, options: CompiledSchema.Options(ruleEvaluator: evaluator)).errors.map(\.description)
     }
 
-    let scaling = CELRuleTests.specSchema("""
+    let scaling = Fixture.schemaText(spec: """
+        type: object
         x-kubernetes-validations:
           - rule: self.replicas <= self.maxReplicas
             message: replicas must not exceed maxReplicas
@@ -62,7 +57,8 @@ import XfnYAML
     }
 
     @Test func upjetRequiredParameterRule() throws {
-        let schema = CELRuleTests.specSchema("""
+        let schema = Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: "!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.region) || (has(self.initProvider) && has(self.initProvider.region))"
                 message: spec.forProvider.region is a required parameter
@@ -80,7 +76,8 @@ import XfnYAML
     }
 
     @Test func schemaTypesReachCEL() throws {
-        let schema = CELRuleTests.specSchema("""
+        let schema = Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: self.created < timestamp('2030-01-01T00:00:00Z')
               - rule: self.timeout > duration('1s')
@@ -101,7 +98,8 @@ import XfnYAML
     }
 
     @Test func runtimeErrorsAndBadRulesAreReported() throws {
-        let schema = CELRuleTests.specSchema("""
+        let schema = Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: self.values[5] == 1
               - rule: self.unknownField == 1
@@ -118,7 +116,8 @@ import XfnYAML
     }
 
     @Test func costBudgetStopsFurtherRules() throws {
-        let schema = CELRuleTests.specSchema("""
+        let schema = Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))
               - rule: "false"
@@ -133,7 +132,8 @@ import XfnYAML
     // MARK: Types narrowed to the fields rules name
 
     @Test func rulesSeeOnlyTheFieldsTheyNameYetEveryNamedFieldKeepsItsType() throws {
-        let schema = CELRuleTests.specSchema("""
+        let schema = Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: self.window > duration('1m')
                 message: window too short
@@ -164,7 +164,8 @@ import XfnYAML
     @Test func aRuleSharedByKindsIsCheckedAgainstEachKindsOwnFieldType() throws {
         let evaluator = CELRuleEvaluator()
         func schema(_ type: String) -> String {
-            CELRuleTests.specSchema("""
+            Fixture.schemaText(spec: """
+            type: object
             x-kubernetes-validations:
               - rule: self.size > 1
             properties:

@@ -8,9 +8,9 @@ enum Fixture {
         try #require(try YAMLReader.read(yaml, file: "fixture.yaml").first).value
     }
 
-    /// A schema whose `spec` is the given YAML (indented as a block under `spec:`).
-    static func schema(spec: String) throws -> CompiledSchema {
-        let text = """
+    /// The text of an object schema whose `spec` is the given YAML (written as a block from column 0).
+    static func schemaText(spec: String) -> String {
+        """
         type: object
         properties:
           apiVersion: {type: string}
@@ -19,7 +19,11 @@ enum Fixture {
           spec:
         \(spec.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
         """
-        return try CompiledSchema(openAPIV3Schema: value(text))
+    }
+
+    /// A schema whose `spec` is the given YAML, compiled.
+    static func schema(spec: String) throws -> CompiledSchema {
+        try CompiledSchema(openAPIV3Schema: value(schemaText(spec: spec)))
     }
 
     static func errors(_ schema: CompiledSchema, _ object: String) throws -> [String] {

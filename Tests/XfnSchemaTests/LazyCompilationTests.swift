@@ -9,21 +9,15 @@ import XfnYAML
 /// Schemas known to compile are compiled node by node as checking reaches them; what checking
 /// reports must not depend on that.
 @Suite struct LazyCompilationTests {
-    static let deepError = """
+    static let deepError = Fixture.schemaText(spec: """
     type: object
     properties:
-      apiVersion: {type: string}
-      kind: {type: string}
-      metadata: {type: object}
-      spec:
+      size: {type: integer}
+      network:
         type: object
         properties:
-          size: {type: integer}
-          network:
-            type: object
-            properties:
-              cidr: {type: string, pattern: "(?=lookahead)"}
-    """
+          cidr: {type: string, pattern: "(?=lookahead)"}
+    """)
 
     @Test func aDeepErrorIsThrownUpFrontOrMetWhenCheckingReachesIt() throws {
         let schema = try Fixture.value(Self.deepError)
@@ -54,38 +48,32 @@ import XfnYAML
     }
 
     @Test func lazyAndWholeCompilationCheckAlike() throws {
-        let schema = try Fixture.value("""
+        let schema = try Fixture.value(Fixture.schemaText(spec: """
         type: object
+        required: [replicas]
+        x-kubernetes-validations:
+        - rule: self.replicas <= self.max
+          message: too many
         properties:
-          apiVersion: {type: string}
-          kind: {type: string}
-          metadata: {type: object}
-          spec:
-            type: object
-            required: [replicas]
-            x-kubernetes-validations:
-            - rule: self.replicas <= self.max
-              message: too many
-            properties:
-              replicas: {type: integer, minimum: 1}
-              max: {type: integer, default: 3}
-              mode: {type: string, enum: [a, b], default: a}
-              labels: {type: object, additionalProperties: {type: string, maxLength: 3}}
-              ports:
-                type: array
-                x-kubernetes-list-type: map
-                x-kubernetes-list-map-keys: [name]
-                items:
-                  type: object
-                  required: [name]
-                  properties:
-                    name: {type: string}
-                    port: {type: integer, maximum: 65535}
-              choice:
-                anyOf:
-                - {type: integer}
-                - {type: string, pattern: "^[a-z]+$"}
-        """)
+          replicas: {type: integer, minimum: 1}
+          max: {type: integer, default: 3}
+          mode: {type: string, enum: [a, b], default: a}
+          labels: {type: object, additionalProperties: {type: string, maxLength: 3}}
+          ports:
+            type: array
+            x-kubernetes-list-type: map
+            x-kubernetes-list-map-keys: [name]
+            items:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                port: {type: integer, maximum: 65535}
+          choice:
+            anyOf:
+            - {type: integer}
+            - {type: string, pattern: "^[a-z]+$"}
+        """))
         let eager = try CompiledSchema(openAPIV3Schema: schema)
         let lazy = try CompiledSchema(compiledBefore: schema)
         let rules = CELRuleEvaluator()

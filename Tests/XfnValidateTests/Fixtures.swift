@@ -96,6 +96,15 @@ enum Fixtures {
         """
     }
 
+    /// The schemas of an XRD with a claim, and the index a source holding only them has.
+    static func xrdEntries() throws -> (entries: [SchemaEntry], index: SchemaCache.Index) {
+        let entries = try SchemaEntry.entries(ofXRD: value(xrd(claim: true)), origin: "xrd.yaml")
+        var index = SchemaCache.Index()
+        index.kinds = entries.map(\.gvk)
+        index.onlySources = true
+        return (entries, index)
+    }
+
     static func value(_ yaml: String) throws -> Value {
         try #require(try YAMLReader.read(yaml, file: "fixture.yaml").first).value
     }

@@ -101,10 +101,7 @@ import XfnSchema
     @Test func cacheEntriesCarryTheirLineChecksum() throws {
         let workspace = try Workspace()
         let cache = workspace.cache
-        let entries = try SchemaEntry.entries(ofXRD: Fixtures.value(Fixtures.xrd(claim: true)), origin: "xrd.yaml")
-        var index = SchemaCache.Index()
-        index.kinds = entries.map(\.gvk)
-        index.onlySources = true
+        let (entries, index) = try Fixtures.xrdEntries()
         try cache.store(key: "k", index: index, entries: entries)
         let read = try cache.entries(forKey: "k", origin: "xrd.yaml")
         #expect(read.count == entries.count)

@@ -54,10 +54,9 @@ import XfnCore
     @Test func storedEntriesRoundTrip() throws {
         let workspace = try Workspace()
         let cache = workspace.cache
-        let entries = try SchemaEntry.entries(ofXRD: Fixtures.value(Fixtures.xrd(claim: true)), origin: "xrd.yaml")
-        var index = SchemaCache.Index()
-        index.kinds = entries.map(\.gvk)
-        index.onlySources = true
+        let xrd = try Fixtures.xrdEntries()
+        let entries = xrd.entries
+        var index = xrd.index
         index.packages = ["example.org/p:v1"]
         try cache.store(key: "file-test", index: index, entries: entries)
         let read = try #require(cache.index(forKey: "file-test"))
