@@ -13,13 +13,28 @@ public enum FileContents {
     }
 
     /// The rest of an open file, expected to be `size` bytes long; it may have changed since, and
-    /// what is really there is returned. Sizing the buffer up front saves growing it.
+    /// what is really there is returned. The buffer is sized up front with one spare byte, so the
+    /// read that finds the end needs neither a second buffer nor zeroed memory.
     public static func read(descriptor: Int32, size: Int, path: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: max(0, size))
-        var filled = 0
+        let capacity = max(0, size) + 1
+        var bytes = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            initialized = try fill(buffer, from: descriptor, path: path)
+        }
+        guard bytes.count == capacity else { return bytes }
+        // The file grew since it was measured: read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 64 << 10)) }
-            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            let count = try chunk.withUnsafeMutableBufferPointer { try fill($0, from: descriptor, path: path) }
+            bytes.append(contentsOf: chunk[..<count])
+            if count < chunk.count { return bytes }
+        }
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns the bytes read.
+    private static func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>, from descriptor: Int32, path: String) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = Foundation.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileError(path: path, operation: "read", code: errno)
@@ -27,7 +42,6 @@ public enum FileContents {
             if count == 0 { break }
             filled += count
         }
-        bytes.removeLast(bytes.count - filled)
-        return bytes
+        return filled
     }
 }

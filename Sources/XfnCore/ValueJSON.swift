@@ -105,8 +105,7 @@ public enum ValueJSON {
         var withinSmall = false
         static let repeatLimit = 160
 
-        /// Bytes of the input, compared by content and hashed by a digest of it taken while
-        /// `smallEnd` scanned them (a second pass to hash them cost as much as the scan).
+        /// Bytes of the input, compared by content and hashed by a digest taken when they were found.
         struct Span: Hashable {
             let start: UnsafePointer<UInt8>
             let count: Int
@@ -118,32 +117,50 @@ public enum ValueJSON {
         }
 
         /// Where the object or array starting at `index` ends, if it ends within `repeatLimit`
-        /// bytes, with an FNV-1a digest of what it scanned; only a guess, which a parse confirms
-        /// before it is remembered.
+        /// bytes; only a guess, which a parse confirms before it is remembered. Most containers of
+        /// a schema are larger and fail here, so the scan skips strings without looking at their
+        /// bytes otherwise, and only a small container is digested.
         func smallEnd() -> (end: Int, digest: Int)? {
             var depth = 0
             var position = index
             let limit = min(bytes.count, index + Self.repeatLimit)
-            var inString = false
-            var digest: UInt64 = 0xcbf2_9ce4_8422_2325
             while position < limit {
                 let byte = bytes[position]
                 position += 1
-                digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3
-                if inString {
-                    if byte == UInt8(ascii: "\\") { position += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
-                    continue
-                }
                 switch byte {
-                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "\""):
+                    while position < limit {
+                        let inner = bytes[position]
+                        position += 1
+                        if inner == UInt8(ascii: "\\") { position += 1 } else if inner == UInt8(ascii: "\"") { break }
+                    }
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
-                    if depth == 0 { return (position, Int(truncatingIfNeeded: digest)) }
+                    if depth == 0 { return (position, digest(from: index, to: position)) }
                 default: break
                 }
             }
             return nil
+        }
+
+        /// A digest of a few dozen bytes, eight at a time; a collision only costs a comparison.
+        func digest(from start: Int, to end: Int) -> Int {
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            var digest = UInt64(truncatingIfNeeded: end - start) &* 0x9E37_79B9_7F4A_7C15
+            var position = start
+            while position + 8 <= end {
+                digest = (digest ^ base.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &* 0x100_0000_01B3
+                digest ^= digest >> 29
+                position += 8
+            }
+            var tail: UInt64 = 0
+            while position < end {
+                tail = tail << 8 | UInt64(bytes[position])
+                position += 1
+            }
+            digest = (digest ^ tail) &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: digest ^ digest >> 32)
         }
 
         /// Parses a container, answering a repeat of a small one from what was read before.

@@ -26,6 +26,12 @@ public struct ValueObject: Sendable, Hashable, Sequence {
     public var keys: [String] { entries.map(\.key) }
     public var values: [Value] { entries.map(\.value) }
 
+    /// Where `key` sits among the pairs, in insertion order.
+    public func position(of key: String) -> Int? { offset(of: key) }
+
+    /// The pair at a position from `position(of:)` or iteration order.
+    public func entry(at position: Int) -> Element { entries[position] }
+
     private func offset(of key: String) -> Int? {
         if let positions { return positions[key] }
         for offset in entries.indices where entries[offset].key == key { return offset }

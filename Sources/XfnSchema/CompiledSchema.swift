@@ -94,7 +94,7 @@ public final class CompiledSchema: Sendable {
 
     private static func hasRules(_ node: SchemaNode) -> Bool {
         if !node.rules.isEmpty { return true }
-        if node.children.declared.values.contains(where: { hasRules($0.node) }) { return true }
+        if node.children.properties.all.contains(where: { hasRules($0.node) }) { return true }
         if let items = node.items, hasRules(items) { return true }
         if let extra = node.additionalPropertiesSchema, hasRules(extra) { return true }
         return false

@@ -29,7 +29,7 @@ enum Defaulter {
                 }
             }
             let extra = children.additionalPropertiesSchema
-            guard !children.declared.isEmpty || extra != nil else { return changed ? .object(object) : nil }
+            guard !children.properties.isEmpty || extra != nil else { return changed ? .object(object) : nil }
             for (key, member) in object {
                 if let property = children.property(key) {
                     if let result = filled(property, member) {

@@ -19,7 +19,7 @@ enum RuleWalker {
         case .object(let object):
             let children = node.children
             let extra = children.additionalPropertiesSchema
-            guard !children.declared.isEmpty || extra != nil else { return }
+            guard !children.properties.isEmpty || extra != nil else { return }
             for (key, member) in object {
                 guard let below = children.property(key) ?? extra else { continue }
                 trail.append(.key(key))

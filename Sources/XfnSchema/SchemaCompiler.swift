@@ -222,7 +222,7 @@ enum SchemaCompiler {
     }
 
     private struct StructureParts {
-        var properties: [(name: String, node: SchemaNode)] = []
+        var properties = DeclaredProperties.none
         var additional = SchemaNode.AdditionalProperties.absent
         var items: SchemaNode? = nil
         var not: SchemaNode? = nil
@@ -237,17 +237,19 @@ enum SchemaCompiler {
     }
 
     private static func properties(_ keywords: borrowing SchemaKeywords, at location: SchemaLocation, depth: Int,
-                                   mode: Mode) throws -> [(name: String, node: SchemaNode)] {
-        guard let value = keywords[.properties] else { return [] }
+                                   mode: Mode) throws -> DeclaredProperties {
+        guard let value = keywords[.properties] else { return .none }
         guard case .object(let map) = value else {
             throw SchemaError(location: "\(location).properties", reason: "must be an object")
         }
-        var nodes: [(name: String, node: SchemaNode)] = []
-        nodes.reserveCapacity(map.count)
-        for (name, schema) in map {
-            nodes.append((name, try compile(schema, at: location.child(.property(name)), depth: depth + 1, mode: mode)))
+        switch mode {
+        case .eager:
+            return try DeclaredProperties.compiled(map, at: location) { schema, at in
+                try compile(schema, at: at, depth: depth + 1, mode: mode)
+            }
+        case .lazy(let failures):
+            return DeclaredProperties.pending(map, at: location, depth: depth + 1, failures: failures)
         }
-        return nodes
     }
 
     private static func additionalProperties(_ keywords: borrowing SchemaKeywords, at location: SchemaLocation, depth: Int,

@@ -85,8 +85,10 @@ public final class SchemaNode: Sendable {
     }
 
     /// Declared properties in the order the schema lists them.
-    public var propertyNames: [String] { below.children.propertyNames }
-    public var properties: [String: SchemaNode] { below.children.declared.mapValues(\.node) }
+    public var propertyNames: [String] { below.children.properties.names }
+    public var properties: [String: SchemaNode] {
+        Dictionary(below.children.properties.all, uniquingKeysWith: { first, _ in first })
+    }
     public var additionalProperties: AdditionalProperties { below.children.additionalProperties }
     public var items: SchemaNode? { below.children.items }
     public var allOf: [SchemaNode] { below.children.allOf }
@@ -114,18 +116,18 @@ public final class SchemaNode: Sendable {
                    defaultValue: defaultValue, rules: rules, below: below, written: written)
     }
 
+    /// Stands in for a node that failed to compile lazily: the schema is then reported as invalid,
+    /// and results checked with it are not used.
+    static let unchecked = SchemaNode(
+        types: [], nullable: true, format: nil, stringFormat: nil, enumValues: nil, pattern: nil, maximum: nil,
+        exclusiveMaximum: false, minimum: nil, exclusiveMinimum: false, multipleOf: nil, maxLength: nil, minLength: nil,
+        maxItems: nil, minItems: nil, uniqueItems: false, maxProperties: nil, minProperties: nil, required: [],
+        preserveUnknownFields: true, intOrString: false, embeddedResource: false, listType: nil, listMapKeys: [],
+        defaultValue: nil, rules: [], below: Below(compiled: .none), written: ValueObject())
+
     /// The structural keywords of a node, compiled.
     final class Children: Sendable {
-        struct Declared: Sendable {
-            /// Where the schema lists the property, so checks can report in that order.
-            let offset: Int
-            let node: SchemaNode
-        }
-
-        let propertyNames: [String]
-        let declared: [String: Declared]
-        /// The declared properties that have a default, in order.
-        let defaulted: [(name: String, node: SchemaNode)]
+        let properties: DeclaredProperties
         let additionalProperties: AdditionalProperties
         let items: SchemaNode?
         let allOf: [SchemaNode]
@@ -133,20 +135,10 @@ public final class SchemaNode: Sendable {
         let oneOf: [SchemaNode]
         let not: SchemaNode?
 
-        /// `properties` in the order the schema lists them, each name once.
-        init(properties: [(name: String, node: SchemaNode)] = [], additionalProperties: AdditionalProperties = .absent,
+        init(properties: DeclaredProperties = .none, additionalProperties: AdditionalProperties = .absent,
              items: SchemaNode? = nil, allOf: [SchemaNode] = [], anyOf: [SchemaNode] = [], oneOf: [SchemaNode] = [],
              not: SchemaNode? = nil) {
-            propertyNames = properties.map(\.name)
-            var declared: [String: Declared] = [:]
-            declared.reserveCapacity(properties.count)
-            var defaulted: [(name: String, node: SchemaNode)] = []
-            for (offset, (name, node)) in properties.enumerated() {
-                declared[name] = Declared(offset: offset, node: node)
-                if node.defaultValue != nil { defaulted.append((name, node)) }
-            }
-            self.declared = declared
-            self.defaulted = defaulted
+            self.properties = properties
             self.additionalProperties = additionalProperties
             self.items = items
             self.allOf = allOf
@@ -155,7 +147,10 @@ public final class SchemaNode: Sendable {
             self.not = not
         }
 
-        func property(_ name: String) -> SchemaNode? { declared[name]?.node }
+        /// The declared properties that have a default, in order.
+        var defaulted: [(name: String, node: SchemaNode)] { properties.defaulted }
+
+        func property(_ name: String) -> SchemaNode? { properties.node(named: name) }
 
         var additionalPropertiesSchema: SchemaNode? {
             if case .schema(let node) = additionalProperties { node } else { nil }
@@ -167,7 +162,7 @@ public final class SchemaNode: Sendable {
     /// A node's children, either compiled with it or compiled once, by whichever thread first needs
     /// them (threads racing to it compile the same thing; one result is kept).
     final class Below: Sendable {
-        private let compiled = AtomicLazyReference<Children>()
+        private let compiled = OnceReference<Children>()
         /// What to compile on first use; nil once compiled up front.
         private let pending: Pending?
 

@@ -349,11 +349,11 @@ struct ValueValidator {
         }
         switch children.additionalProperties {
         case .allowed(false):
-            for key in object.keys where children.declared[key] == nil {
+            for key in object.keys where !children.properties.contains(key) {
                 errors.append(invalid(path, .value(.string(key)), "\(name(path)).\(key) in body is a forbidden property"))
             }
         case .schema(let extra):
-            for (key, value) in object where children.declared[key] == nil {
+            for (key, value) in object where !children.properties.contains(key) {
                 validate(extra, value, path.child(key), &errors, &matched)
             }
         default:
@@ -361,19 +361,21 @@ struct ValueValidator {
         }
         // Declared properties are checked in the order the schema lists them; an object usually
         // holds far fewer keys than its schema declares, so its keys are looked up, not the schema's.
-        if object.count < children.propertyNames.count {
-            var present: [(offset: Int, key: String, node: SchemaNode, value: Value)] = []
+        let properties = children.properties
+        if object.count < properties.count {
+            var present: [(position: Int, key: String, value: Value)] = []
             for (key, value) in object {
-                if let declared = children.declared[key] { present.append((declared.offset, key, declared.node, value)) }
+                if let position = properties.position(of: key) { present.append((position, key, value)) }
             }
-            present.sort { $0.offset < $1.offset }
+            present.sort { $0.position < $1.position }
             for member in present {
-                validate(member.node, member.value, path.child(member.key), &errors, &matched)
+                validate(properties.node(at: member.position), member.value, path.child(member.key), &errors, &matched)
             }
         } else {
-            for property in children.propertyNames {
+            for position in 0..<properties.count {
+                let property = properties.name(at: position)
                 if let value = object[property] {
-                    validate(children.declared[property]!.node, value, path.child(property), &errors, &matched)
+                    validate(properties.node(at: position), value, path.child(property), &errors, &matched)
                 }
             }
         }

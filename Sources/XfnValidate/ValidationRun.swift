@@ -277,20 +277,12 @@ public enum ValidationRun {
 
     // MARK: - Validating
 
+    /// Each thread takes the next resource when it is done: resources differ a lot in cost (the
+    /// first of a kind compiles what its schema needs), and fixed chunks left one core idle at the end.
     private static func validate(_ items: [WorkItem], schemas: [GroupVersionKind: SchemaCatalog.Compiled],
                                  ruleEvaluator: (any RuleEvaluator)?) async -> [ResourceResult] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(1, (items.count + workers * 4 - 1) / (workers * 4))
-        return await withTaskGroup(of: (Int, [ResourceResult]).self) { group in
-            for start in stride(from: 0, to: items.count, by: chunk) {
-                let slice = items[start..<min(items.count, start + chunk)]
-                group.addTask {
-                    (start, slice.map { validate($0, schemas: schemas, ruleEvaluator: ruleEvaluator) })
-                }
-            }
-            var parts: [(Int, [ResourceResult])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        await BlockingIO.concurrentMap(items.count) { offset in
+            validate(items[offset], schemas: schemas, ruleEvaluator: ruleEvaluator)
         }
     }
 

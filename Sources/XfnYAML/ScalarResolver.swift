@@ -29,7 +29,8 @@ enum ScalarResolver {
             if isYAMLFloat(text), let d = Double(text), d.isFinite { return number(d) }
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             if looksLikeTimestamp(text) { return .string(text) }
-            let plain = text.replacingOccurrences(of: "_", with: "")
+            // YAML 1.1 allows `_` between digits; most numbers have none.
+            let plain = text.utf8.contains(UInt8(ascii: "_")) ? String(text.filter { $0 != "_" }) : text
             if let i = goParseInt(plain) { return .int(i) }
             if let u = goParseUInt(plain) { return .double(Double(u)) }
             // Go's ParseFloat fails on overflow (`1e400`), leaving the text a string.

@@ -254,7 +254,7 @@ private struct DocumentBuilder {
             let v = ScalarResolver.resolvePlain(text)
             switch v {
             case .int: return v
-            case .double(let d) where d == d.rounded(.towardZero) && !text.contains("."): return v
+            case .double(let d) where d == d.rounded(.towardZero) && !text.utf8.contains(UInt8(ascii: ".")): return v
             default: throw bad(short)
             }
         case "float":

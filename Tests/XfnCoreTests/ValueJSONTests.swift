@@ -43,4 +43,21 @@ import Testing
         let b: Value = ["y": 2, "x": 1]
         #expect(a == b)
     }
+
+    /// Small containers that repeat are shared between their occurrences; ones that differ in a
+    /// single byte, hide brackets or escaped quotes in strings, or sit at the size limit of sharing
+    /// must still read back exactly as written.
+    @Test func repeatedAndNearlyRepeatedContainersReadBackExactly() throws {
+        var items: [Value] = []
+        for i in 0..<60 {
+            items.append(["type": "string", "n": .int(Int64(i % 5))])
+            items.append(["s": .string("a\"}]\\" + String(i % 3)), "list": [.int(Int64(i % 2)), "]"]])
+            // Sizes around the sharing limit of 160 bytes.
+            items.append(["pad": .string(String(repeating: "x", count: 130 + i % 40)), "i": .int(Int64(i % 4))])
+        }
+        let original = Value.array(items)
+        let parsed = try ValueJSON.parse(ValueJSON.serialize(original))
+        #expect(parsed == original)
+        #expect(ValueJSON.serialize(parsed) == ValueJSON.serialize(original))
+    }
 }

@@ -34,6 +34,26 @@ import XfnYAML
         #expect(late.location == "openAPIV3Schema.properties[spec].properties[network].properties[cidr].pattern")
     }
 
+    /// Each property is compiled when a value first reaches it, not with its siblings.
+    @Test func aBrokenSiblingIsMetOnlyWhenAValueReachesIt() throws {
+        let schema = try Fixture.value(Fixture.schemaText(spec: """
+        type: object
+        properties:
+          size: {type: integer}
+          label: {type: string, minLength: x}
+          mode: {type: string, default: fast}
+        """))
+        let lazy = try CompiledSchema(compiledBefore: schema, subject: "nets.example.org version v1")
+
+        let first = lazy.check(try Fixture.value("apiVersion: example.org/v1\nkind: Net\nspec: {size: 1}"))
+        #expect(lazy.lateError == nil, "the broken sibling was not reached")
+        #expect(first.defaulted["spec"]?["mode"] == "fast", "a property with a default is compiled for the defaulter")
+
+        _ = lazy.check(try Fixture.value("apiVersion: example.org/v1\nkind: Net\nspec: {label: x}"))
+        let late = try #require(lazy.lateError)
+        #expect(late.location == "openAPIV3Schema.properties[spec].properties[label].minLength")
+    }
+
     @Test func theFirstErrorOfSeveralIsTheOneAWholeCompilationAlwaysReported() throws {
         // The child's error comes before the parent's `nullable` error in the compiler's order.
         let schema = try Fixture.value("""
@@ -157,7 +177,7 @@ import XfnYAML
         var compared = 1
         #expect(CELRuleEvaluator.celType(written: node.written, isResource: true) == CELRuleEvaluator.celType(node, isResource: true))
         let children = node.children
-        for name in children.propertyNames { compared += compareTypes(children.property(name)!) }
+        for name in children.properties.names { compared += compareTypes(children.property(name)!) }
         if let items = children.items { compared += compareTypes(items) }
         if let extra = children.additionalPropertiesSchema { compared += compareTypes(extra) }
         return compared

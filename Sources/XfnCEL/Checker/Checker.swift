@@ -33,7 +33,7 @@ struct Checker {
         switch e.kind {
         case .literal(let v): return Checker.literalType(v)
         case .ident(let n):
-            if !n.hasPrefix("."), let t = local(n) { return t }
+            if !n.isRootQualified, let t = local(n) { return t }
             return try name([n], e.offset)
         case .select(let operand, let field, let optional):
             if !optional, let parts = qualified(e) { return try name(parts, e.offset) }
@@ -124,7 +124,7 @@ struct Checker {
     private func qualified(_ e: Expr) -> [String]? {
         switch e.kind {
         case .ident(let n):
-            if !n.hasPrefix("."), local(n) != nil { return nil }
+            if !n.isRootQualified, local(n) != nil { return nil }
             return [n]
         case .select(let operand, let field, false):
             guard var parts = qualified(operand) else { return nil }
@@ -148,7 +148,7 @@ struct Checker {
     /// Resolves a dotted name against declarations (longest match first), then type names.
     private mutating func name(_ parts: [String], _ offset: Int) throws(CELParseError) -> CELStaticType {
         var p = parts
-        let rooted = p[0].hasPrefix(".")
+        let rooted = p[0].isRootQualified
         if rooted { p[0].removeFirst() }
         for k in stride(from: p.count, through: 1, by: -1) {
             let head = p[0..<k].joined(separator: ".")
@@ -325,11 +325,11 @@ struct Checker {
     private mutating func call(target: Expr?, name fn: String, args: [Expr], _ offset: Int) throws(CELParseError)
         -> CELStaticType
     {
-        var bare = fn.hasPrefix(".") ? String(fn.dropFirst()) : fn
+        var bare = fn.isRootQualified ? String(fn.dropFirst()) : fn
         var receiver = target
         if let t = target, let parts = qualified(t) {
             let qualifiedName = (parts + [fn]).joined(separator: ".")
-            let q = qualifiedName.hasPrefix(".") ? String(qualifiedName.dropFirst()) : qualifiedName
+            let q = qualifiedName.isRootQualified ? String(qualifiedName.dropFirst()) : qualifiedName
             if prefixes.contains(where: { library.globals[$0 + q] != nil }) {
                 bare = q
                 receiver = nil

@@ -6,9 +6,10 @@ struct Signature: Sendable {
     var result: CELStaticType
 
     init(_ text: String) {
-        let arrow = text.range(of: "->")!
-        let head = text[..<arrow.lowerBound]
-        result = CELStaticType(notation: text[arrow.upperBound...])
+        // The arrow's `>` is the last one: operator names such as `_>=_` come before it.
+        let arrow = text.lastIndex(of: ">")!
+        let head = text[..<text.index(before: arrow)]
+        result = CELStaticType(notation: text[text.index(after: arrow)...])
         let open = head.firstIndex(of: "(")!
         var argsText = head[head.index(after: open)..<head.index(before: head.endIndex)]
         var params: [CELStaticType] = []
@@ -27,7 +28,7 @@ struct Signature: Sendable {
                 start = argsText.index(after: i)
             }
         }
-        if !argsText[start...].trimmingCharacters(in: .whitespaces).isEmpty {
+        if !argsText[start...].allSatisfy({ $0 == " " }) {
             params.append(CELStaticType(notation: argsText[start...]))
         }
         self.params = params
@@ -37,6 +38,15 @@ struct Signature: Sendable {
         let head = text[..<text.firstIndex(of: "(")!]
         if let hash = head.firstIndex(of: "#") { return String(head[head.index(after: hash)...]) }
         return String(head)
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces, as signature notation is written.
+    var trimmingSpaces: Substring {
+        let start = firstIndex { $0 != " " } ?? endIndex
+        let end = lastIndex { $0 != " " }.map(index(after:)) ?? start
+        return self[start..<end]
     }
 }
 

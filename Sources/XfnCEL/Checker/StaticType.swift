@@ -53,7 +53,7 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
     /// Parses signature notation: `int`, `list(A)`, `map(K, V)`, `optional(A)`, single capitals are
     /// type parameters, dotted names are library types.
     init(notation: Substring) {
-        let s = notation.trimmingCharacters(in: .whitespaces)
+        let s = notation.trimmingSpaces
         func inner(_ prefix: String) -> [Substring]? {
             guard s.hasPrefix(prefix + "("), s.hasSuffix(")") else { return nil }
             let body = s.dropFirst(prefix.count + 1).dropLast()
@@ -85,7 +85,7 @@ public indirect enum CELStaticType: Sendable, Hashable, CustomStringConvertible 
         case "timestamp": self = .timestamp
         case "duration": self = .duration
         default:
-            self = s.count == 1 && s.first!.isUppercase ? .param(s) : .opaque(s)
+            self = s.count == 1 && s.first!.isUppercase ? .param(String(s)) : .opaque(String(s))
         }
     }
 

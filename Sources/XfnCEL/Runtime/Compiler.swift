@@ -37,7 +37,7 @@ struct Compiler {
     private func qualifiedParts(_ e: Expr) -> [String]? {
         switch e.kind {
         case .ident(let n):
-            if !n.hasPrefix("."), local(n) != nil { return nil }
+            if !n.isRootQualified, local(n) != nil { return nil }
             return [n]
         case .select(let operand, let field, false):
             guard var parts = qualifiedParts(operand) else { return nil }
@@ -63,7 +63,7 @@ struct Compiler {
 
     /// Candidates for a dotted name, pruned to declared variables and type names when known.
     private mutating func resolvedName(_ parts: [String], offset: Int) throws(CELParseError) -> Node {
-        referencedNames.insert(parts[0].hasPrefix(".") ? String(parts[0].dropFirst()) : parts[0])
+        referencedNames.insert(parts[0].isRootQualified ? String(parts[0].dropFirst()) : parts[0])
         let all = candidates(parts)
         guard let variables else { return .name(all, offset: offset) }
         let usable = all.filter { variables.contains($0.name) || CELType.byName[$0.name] != nil }
@@ -77,7 +77,7 @@ struct Compiler {
     private func candidates(_ parts: [String]) -> [NameCandidate] {
         var parts = parts
         var rooted = false
-        if parts[0].hasPrefix(".") {
+        if parts[0].isRootQualified {
             rooted = true
             parts[0].removeFirst()
         }
@@ -96,7 +96,7 @@ struct Compiler {
         case .literal(let v):
             return .constant(v)
         case .ident(let n):
-            if !n.hasPrefix("."), let slot = local(n) { return .local(slot) }
+            if !n.isRootQualified, let slot = local(n) { return .local(slot) }
             return try resolvedName([n], offset: e.offset)
         case .select(let operand, let field, let optional):
             if !optional, let parts = qualifiedParts(e) {
@@ -171,15 +171,15 @@ struct Compiler {
             return .call(f, argNodes, offset: offset)
         }
         guard let target else {
-            let bare = name.hasPrefix(".") ? String(name.dropFirst()) : name
-            if let f = resolveGlobal(bare, rooted: name.hasPrefix(".")) { return .call(f, argNodes, offset: offset) }
+            let bare = name.isRootQualified ? String(name.dropFirst()) : name
+            if let f = resolveGlobal(bare, rooted: name.isRootQualified) { return .call(f, argNodes, offset: offset) }
             if deferUnknownFunctions { return .fail(CELEvalError.noOverload(bare)) }
             throw error("undeclared reference to '\(bare)' (in container '\(container)')", offset)
         }
         // `ns.f(x)` is a namespaced global when `ns.f` names one and `ns` is not a local variable.
         if let parts = qualifiedParts(target) {
             var p = parts
-            let rooted = p[0].hasPrefix(".")
+            let rooted = p[0].isRootQualified
             if rooted { p[0].removeFirst() }
             if let f = resolveGlobal((p + [name]).joined(separator: "."), rooted: rooted) {
                 return .call(f, argNodes, offset: offset)

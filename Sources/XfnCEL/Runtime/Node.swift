@@ -33,7 +33,7 @@ struct NameCandidate: Sendable {
     init(name: String, rest: [String]) {
         self.name = name
         self.rest = rest
-        self.dotted = name.contains(".")
+        self.dotted = name.isDotted
         self.isTypeName = CELType.byName[name] != nil
     }
 }

@@ -17,7 +17,7 @@ enum Macros {
         throws(CELParseError) -> Expr
     {
         func variable(_ e: Expr) throws(CELParseError) -> String {
-            guard case .ident(let n) = e.kind, !n.hasPrefix("."), !n.contains(".") else {
+            guard case .ident(let n) = e.kind, !n.isRootQualified, !n.isDotted else {
                 throw parser.macroError("argument must be a simple name", at: e.offset)
             }
             return n
@@ -59,10 +59,10 @@ enum Macros {
     private typealias Maker = (Comprehension.Kind, String, String?, Expr, Expr?) -> Expr
 
     private static func names(_ args: [Expr], _ parser: Parser) throws(CELParseError) -> (String, String) {
-        guard case .ident(let a) = args[0].kind, !a.contains(".") else {
+        guard case .ident(let a) = args[0].kind, !a.isDotted else {
             throw parser.macroError("argument must be a simple name", at: args[0].offset)
         }
-        guard case .ident(let b) = args[1].kind, !b.contains(".") else {
+        guard case .ident(let b) = args[1].kind, !b.isDotted else {
             throw parser.macroError("argument must be a simple name", at: args[1].offset)
         }
         guard a != b else { throw parser.macroError("duplicate variable name: \(a)", at: args[1].offset) }

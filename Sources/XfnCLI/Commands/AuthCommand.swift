@@ -14,6 +14,7 @@ struct AuthCommand: AsyncParsableCommand {
 
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show which credential source answers for an image, and what the registry says to it.",
             discussion: """
                 Every source is listed in the order xfn consults it, with what it found; then xfn resolves

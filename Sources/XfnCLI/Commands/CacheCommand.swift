@@ -11,7 +11,7 @@ struct CacheCommand: AsyncParsableCommand {
         subcommands: [List.self, Verify.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cached references and what they resolved to.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List cached references and what they resolved to.")
 
         @OptionGroup var global: GlobalOptions
         @Option(name: .shortAndLong, help: "Output format: text or json.") var output: OutputFormat = .text
@@ -38,6 +38,7 @@ struct CacheCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Re-hash every blob; remove any whose content does not match its digest.",
             discussion: "Exits 1 when something was removed; the next pull fetches it again.")
 

@@ -10,7 +10,7 @@ struct DebugCommand: AsyncParsableCommand {
         subcommands: [Unpack.self])
 
     struct Unpack: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unpack layer files, lowest first, into a new directory.")
+        static let configuration = CommandConfiguration(commandName: "unpack", abstract: "Unpack layer files, lowest first, into a new directory.")
 
         @Option(name: .long, help: "A layer file (tar, tar+gzip or tar+zstd); repeat in order.") var layer: [String]
         @Option(name: .long, help: "The directory to create.") var into: String
