@@ -23,26 +23,27 @@ public enum BlockingIO {
         let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         return await withCheckedContinuation { continuation in
             queue.async {
-                var results = [T?](repeating: nil, count: count)
-                results.withUnsafeMutableBufferPointer { buffer in
+                // Each offset is taken once and its slot initialized in place; all are by the end.
+                let results = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                     let next = Atomic<Int>(0)
-                    let slots = Slots(buffer: buffer)
+                    let slots = Slots(base: buffer.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: workers) { _ in
                         while true {
                             let offset = next.wrappingAdd(1, ordering: .relaxed).oldValue
                             guard offset < count else { return }
-                            slots.buffer[offset] = work(offset)
+                            (slots.base + offset).initialize(to: work(offset))
                         }
                     }
+                    initialized = count
                 }
-                continuation.resume(returning: results.map { $0! })
+                continuation.resume(returning: results)
             }
         }
     }
 
-    /// The result buffer, shared by the threads of one `concurrentMap`: each writes only the
+    /// The result buffer, shared by the threads of one `concurrentMap`: each initializes only the
     /// offsets it took, and the buffer outlives them.
     private struct Slots<T>: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<T?>
+        let base: UnsafeMutablePointer<T>
     }
 }

@@ -47,11 +47,24 @@ public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads the whole input; blocking, so callers run it off the cooperative pool.
     func readContents(standardInput: @Sendable () throws -> Data) throws -> Data {
+        try readContentsAndStamp(standardInput: standardInput).contents
+    }
+
+    /// The contents and, for a regular file, its stamp once read, taken from the open file rather
+    /// than by looking its path up again.
+    func readContentsAndStamp(standardInput: @Sendable () throws -> Data) throws -> (contents: Data, stamp: FileStamp?) {
         switch self {
         case .standardInput:
-            return try standardInput()
+            return (try standardInput(), nil)
         case .file(let path):
-            return Data(try FileContents.read(atPath: path))
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
+            defer { close(descriptor) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+            let bytes = try FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path)
+            guard fstat(descriptor, &info) == 0, (info.st_mode & UInt32(S_IFMT)) == UInt32(S_IFREG) else { return (Data(bytes), nil) }
+            return (Data(bytes), FileStamp(info))
         }
     }
 }

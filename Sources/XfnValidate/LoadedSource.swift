@@ -37,28 +37,40 @@ struct LoadedSource: Sendable {
         // Standard input cannot be read twice, so it is never left for a later reparse.
         let skippable = isExtension || (settings.skipsSchemaOnlyInputs && location != .standardInput)
         var fingerprint: (stamp: FileStamp, verifiedAt: Int64)?
+        // What the source index knows of a file that must be read anyway (a resource file): its
+        // key, so it is not hashed again, and that its record stands.
+        var recorded: (key: String, index: SchemaCache.Index)?
         if let cache = settings.cache, case .file(let path) = location {
             let verifiedAt = SourceIndex.now()
             if let stamp = FileStamp(path: path) {
                 fingerprint = (stamp, verifiedAt)
                 // The entry's schemas are not looked for here: a run reads only those of the kinds
                 // it uses, and one found missing or damaged then makes it read this file again.
-                if !cache.ignoresStoredEntries, let (key, index) = cache.sources.lookup(path, stamp: stamp),
-                   skippable, index.onlySources || isExtension {
-                    loaded.cacheKey = key
-                    loaded.index = index
-                    return loaded
+                if !cache.ignoresStoredEntries, let (key, index) = cache.sources.lookup(path, stamp: stamp) {
+                    if skippable, index.onlySources || isExtension {
+                        loaded.cacheKey = key
+                        loaded.index = index
+                        return loaded
+                    }
+                    recorded = (key, index)
                 }
             }
         }
         let data: Data
-        do { data = try location.readContents(standardInput: settings.standardInput) } catch {
+        let stampAfterReading: FileStamp?
+        do { (data, stampAfterReading) = try location.readContentsAndStamp(standardInput: settings.standardInput) } catch {
             loaded.readError = (error as? any XfnError) ?? ValidateError("cannot read \(location): \(error)")
             return loaded
         }
         // Remembered only when the file did not move while it was read.
-        if let before = fingerprint, case .file(let path) = location, FileStamp(path: path) != before.stamp { fingerprint = nil }
-        if let cache = settings.cache {
+        if let before = fingerprint, stampAfterReading != before.stamp {
+            fingerprint = nil
+            recorded = nil
+        }
+        if let recorded {
+            // The file is as recorded: its key stands, and it was not schema-only.
+            loaded.cacheKey = recorded.key
+        } else if let cache = settings.cache {
             let key = SchemaCache.key(forContents: data)
             loaded.cacheKey = key
             if skippable, let index = cache.index(forKey: key), index.onlySources || isExtension {
@@ -85,7 +97,7 @@ struct LoadedSource: Sendable {
         }
         // Sources that supply nothing are remembered only in the source index, which is cheaper
         // than a file of their own (creating many small files is slow on some file systems).
-        if let cache = settings.cache, let key = loaded.cacheKey, let fingerprint, case .file(let path) = location,
+        if recorded == nil, let cache = settings.cache, let key = loaded.cacheKey, let fingerprint, case .file(let path) = location,
            loaded.readError == nil, loaded.sourceErrors.isEmpty, loaded.documentErrors.isEmpty,
            loaded.cacheNotice == nil, loaded.entries == nil || !loaded.index.contributes {
             cache.sources.record(path, stamp: fingerprint.stamp, verifiedAt: fingerprint.verifiedAt, key: key, index: loaded.index)

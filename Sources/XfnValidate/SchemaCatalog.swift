@@ -25,11 +25,13 @@ struct SchemaCatalog: Sendable {
 
     var kinds: [GroupVersionKind] { locations.keys.sorted() }
 
-    mutating func add(_ file: LoadedSource) {
-        if let entries = file.entries {
+    /// A loaded file's schemas: parsed now, or in the cache under `cacheKey`.
+    mutating func add(entries: [SchemaEntry]?, cacheKey: String?, kinds: [GroupVersionKind], location: InputLocation) {
+        if let entries {
             for entry in entries { locations[entry.gvk] = .entry(entry) }
-        } else if let key = file.cacheKey {
-            for gvk in file.index.kinds { locations[gvk] = .cached(key: key, origin: file.location.description, file: file.location) }
+        } else if let cacheKey, !kinds.isEmpty {
+            let origin = location.description
+            for gvk in kinds { locations[gvk] = .cached(key: cacheKey, origin: origin, file: location) }
         }
     }
 

@@ -27,7 +27,7 @@ final class SourceIndex: Sendable {
         var loaded = false
         /// The index file's own modification time, on the file system's clock.
         var written: Int64 = 0
-        var records: [String: Record] = [:]
+        var stored = StoredRecords.none
         var updates: [String: Record] = [:]
     }
     private let state = Mutex(State())
@@ -46,7 +46,7 @@ final class SourceIndex: Sendable {
 
     private func loadIfNeeded(_ state: inout State) {
         guard !state.loaded else { return }
-        (state.written, state.records) = Self.read(path)
+        (state.written, state.stored) = Self.readStored(path)
         state.loaded = true
     }
 
@@ -57,11 +57,11 @@ final class SourceIndex: Sendable {
     /// modified in the same clock tick as it was read (or as the index was written) could have
     /// changed again without its stamp moving, so it is read and hashed again.
     func lookup(_ file: String, stamp: FileStamp) -> (key: String, index: SchemaCache.Index)? {
-        let found: (Record, Int64)? = state.withLock { state in
+        let (stored, written) = state.withLock { state in
             loadIfNeeded(&state)
-            return state.records[file].map { ($0, state.written) }
+            return (state.stored, state.written)
         }
-        guard let (record, written) = found, record.stamp == stamp,
+        guard let record = stored.record(file), record.stamp == stamp,
               stamp.modified < record.verifiedAt, stamp.modified < written,
               let index = SchemaCache.Index(compactJSON: record.index) ?? Self.parsedIndex(record.index) else { return nil }
         return (record.key, index)
@@ -79,7 +79,7 @@ final class SourceIndex: Sendable {
         let record = Record(stamp: stamp, verifiedAt: verifiedAt, key: key, index: CompactJSON.encode(index.json))
         state.withLock { state in
             // A record that stands already is not written again, so a warm run rewrites nothing.
-            if state.loaded, let known = state.records[file], known.stamp == stamp, known.key == key,
+            if state.loaded, let known = state.stored.record(file), known.stamp == stamp, known.key == key,
                known.index == record.index, stamp.modified < known.verifiedAt, stamp.modified < state.written { return }
             state.updates[file] = record
         }
@@ -119,78 +119,126 @@ final class SourceIndex: Sendable {
 
     /// The records of the index file and its modification time; none when it is absent or damaged.
     static func read(_ path: String) -> (written: Int64, records: [String: Record]) {
+        let (written, stored) = readStored(path)
+        return (written, stored.all)
+    }
+
+    /// The index file's lines, each decoded when its file is looked up.
+    private static func readStored(_ path: String) -> (written: Int64, stored: StoredRecords) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return (0, [:]) }
+        guard descriptor >= 0 else { return (0, .none) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, let bytes = try? FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path) else {
-            return (0, [:])
+        guard fstat(descriptor, &info) == 0, let bytes = try? FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path),
+              let stored = StoredRecords(bytes) else {
+            return (0, .none)
         }
-        let written = FileStamp(info).modified
-        guard let records = parse(bytes) else { return (0, [:]) }
-        return (written, records)
+        return (FileStamp(info).modified, stored)
     }
 
     static func parse(_ bytes: [UInt8]) -> [String: Record]? {
-        bytes.withUnsafeBufferPointer { parse($0) }
+        StoredRecords(bytes)?.all
     }
 
-    /// Lines of nine tab-separated fields after the header, then the checksum line.
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Record]? {
-        // The checksum line: "sha256 " and 64 hex digits and a newline, over everything before it.
-        let trailer = 7 + 64 + 1
-        guard bytes.count >= trailer, bytes.last == UInt8(ascii: "\n") else { return nil }
-        let bodyEnd = bytes.count - trailer
-        let hasher = SHA256Hasher()
-        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<bodyEnd])))
-        guard bodyEnd == 0 || bytes[bodyEnd - 1] == UInt8(ascii: "\n"),
-              bytes[bodyEnd..<(bodyEnd + 7)].elementsEqual("sha256 ".utf8),
-              bytes[(bodyEnd + 7)..<(bytes.count - 1)].elementsEqual(hasher.finalize().hex.utf8) else { return nil }
-        func find(_ byte: UInt8, from start: Int, before end: Int) -> Int? {
+    /// The lines of an index file that checks out, found by the path each starts with. The rest of
+    /// a line is decoded only when its file is looked up: a run's inputs are listed while the
+    /// index is read, and they wait for it, so reading it does no more than it must. A line that
+    /// does not decode is no record, and its file is read again.
+    struct StoredRecords: Sendable {
+        private let bytes: [UInt8]
+        /// After each path, the range of the line's other eight fields.
+        private let lines: [String: Range<Int>]
+
+        static let none = StoredRecords(bytes: [], lines: [:])
+
+        private init(bytes: [UInt8], lines: [String: Range<Int>]) {
+            self.bytes = bytes
+            self.lines = lines
+        }
+
+        /// Lines of nine tab-separated fields after the header, then the checksum line; nil when
+        /// the checksum or the header does not match.
+        init?(_ bytes: [UInt8]) {
+            guard let lines = bytes.withUnsafeBufferPointer(Self.lines) else { return nil }
+            self.init(bytes: bytes, lines: lines)
+        }
+
+        var isEmpty: Bool { lines.isEmpty }
+
+        func record(_ file: String) -> Record? {
+            guard let range = lines[file] else { return nil }
+            return bytes.withUnsafeBufferPointer { Self.decode(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+
+        /// Every record that decodes.
+        var all: [String: Record] {
+            var records: [String: Record] = [:]
+            records.reserveCapacity(lines.count)
+            for file in lines.keys { records[file] = record(file) }
+            return records
+        }
+
+        private static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, before end: Int) -> Int? {
             guard start < end, let base = bytes.baseAddress,
                   let found = memchr(base + start, Int32(byte), end - start) else { return nil }
             return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-        // What `Int64(String)` and `UInt64(String)` accept: an optional sign, then decimal digits.
-        func integer(_ range: Range<Int>) -> Int64? { Int64(text(range)) }
-        func unsigned(_ range: Range<Int>) -> UInt64? {
-            guard !range.isEmpty, range.count < 19, bytes[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                return UInt64(text(range))
+
+        private static func lines(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Range<Int>]? {
+            // The checksum line: "sha256 " and 64 hex digits and a newline, over everything before it.
+            let trailer = 7 + 64 + 1
+            guard bytes.count >= trailer, bytes.last == UInt8(ascii: "\n") else { return nil }
+            let bodyEnd = bytes.count - trailer
+            let hasher = SHA256Hasher()
+            hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<bodyEnd])))
+            guard bodyEnd == 0 || bytes[bodyEnd - 1] == UInt8(ascii: "\n"),
+                  bytes[bodyEnd..<(bodyEnd + 7)].elementsEqual("sha256 ".utf8),
+                  bytes[(bodyEnd + 7)..<(bytes.count - 1)].elementsEqual(hasher.finalize().hex.utf8) else { return nil }
+            // An empty body has no header line, as splitting an empty text yields one empty line.
+            let headerEnd = find(UInt8(ascii: "\n"), in: bytes, from: 0, before: bodyEnd) ?? bodyEnd
+            guard bytes[0..<headerEnd].elementsEqual(header.utf8) else { return nil }
+            var lines: [String: Range<Int>] = [:]
+            var start = headerEnd + 1
+            while start < bodyEnd {
+                let end = find(UInt8(ascii: "\n"), in: bytes, from: start, before: bodyEnd) ?? bodyEnd
+                defer { start = end + 1 }
+                if end == start { continue }
+                guard let tab = find(UInt8(ascii: "\t"), in: bytes, from: start, before: end) else { return nil }
+                lines[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<tab]), as: UTF8.self)] = (tab + 1)..<end
             }
-            return bytes[range].reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
+            return lines
         }
-        func signed(_ range: Range<Int>) -> Int64? {
-            guard !range.isEmpty, range.count < 19, bytes[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                return integer(range)
-            }
-            return bytes[range].reduce(0) { $0 * 10 + Int64($1 - 0x30) }
-        }
-        // An empty body has no header line, as splitting an empty text yields one empty line.
-        let headerEnd = find(UInt8(ascii: "\n"), from: 0, before: bodyEnd) ?? bodyEnd
-        guard bytes[0..<headerEnd].elementsEqual(header.utf8) else { return nil }
-        var records: [String: Record] = [:]
-        var start = headerEnd + 1
-        while start < bodyEnd {
-            let end = find(UInt8(ascii: "\n"), from: start, before: bodyEnd) ?? bodyEnd
-            defer { start = end + 1 }
-            if end == start { continue }
+
+        /// The eight fields after a line's path.
+        private static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Record? {
             var fields: [Range<Int>] = []
-            fields.reserveCapacity(9)
-            var fieldStart = start
-            while fields.count < 8, let tab = find(UInt8(ascii: "\t"), from: fieldStart, before: end) {
+            fields.reserveCapacity(8)
+            var fieldStart = line.startIndex
+            while fields.count < 7, let tab = find(UInt8(ascii: "\t"), in: line, from: fieldStart, before: line.endIndex) {
                 fields.append(fieldStart..<tab)
                 fieldStart = tab + 1
             }
-            fields.append(fieldStart..<end)
-            guard fields.count == 9 else { return nil }
-            guard let device = unsigned(fields[1]), let inode = unsigned(fields[2]),
-                  let size = signed(fields[3]), let modified = signed(fields[4]), let changed = signed(fields[5]),
-                  let verifiedAt = signed(fields[6]) else { return nil }
+            fields.append(fieldStart..<line.endIndex)
+            guard fields.count == 8 else { return nil }
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
+            // What `Int64(String)` and `UInt64(String)` accept: an optional sign, then decimal digits.
+            func unsigned(_ range: Range<Int>) -> UInt64? {
+                guard !range.isEmpty, range.count < 19, line[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    return UInt64(text(range))
+                }
+                return line[range].reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
+            }
+            func signed(_ range: Range<Int>) -> Int64? {
+                guard !range.isEmpty, range.count < 19, line[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    return Int64(text(range))
+                }
+                return line[range].reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+            }
+            guard let device = unsigned(fields[0]), let inode = unsigned(fields[1]),
+                  let size = signed(fields[2]), let modified = signed(fields[3]), let changed = signed(fields[4]),
+                  let verifiedAt = signed(fields[5]) else { return nil }
             let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
-            records[text(fields[0])] = Record(stamp: stamp, verifiedAt: verifiedAt, key: text(fields[7]),
-                                              index: Array(UnsafeBufferPointer(rebasing: bytes[fields[8]])))
+            return Record(stamp: stamp, verifiedAt: verifiedAt, key: text(fields[6]), index: Array(UnsafeBufferPointer(rebasing: line[fields[7]])))
         }
-        return records
     }
 }

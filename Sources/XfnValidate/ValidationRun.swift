@@ -53,19 +53,20 @@ public enum ValidationRun {
         let settings = LoadedSource.Settings(cache: options.cache, allowDuplicateKeys: options.allowDuplicateKeys,
                                              standardInput: options.standardInput, skipsSchemaOnlyInputs: options.mode == .sorted)
         var files = await load(schemaSources.map { ($0, true) } + inputs.map { ($0, false) }, settings: settings)
-        var notices = files.compactMap(\.cacheNotice)
+        var notices = files.compactMap { $0.cacheNotice }
         if let cache = options.cache {
             do { try await BlockingIO.run { try cache.saveSourceIndex() } } catch {
                 notices.append("cannot save the schema cache's source index: \(error)")
             }
         }
 
-        // Sources given as such must be usable, as crossplane requires.
-        for file in files where file.isExtension {
-            if let error = file.readError { throw error }
-            if let (_, errors) = file.documentErrors.min(by: { $0.key < $1.key }), let error = errors.first { throw error }
-            if let (_, message) = file.sourceErrors.min(by: { $0.key < $1.key }) {
-                throw ValidateError("cannot use the schemas in \(file.location): \(message)")
+        // Sources given as such must be usable, as crossplane requires. Files are visited by
+        // index here and below: a copy of each of thousands of loaded files costs a retain per field.
+        for i in files.indices where files[i].isExtension {
+            if let error = files[i].readError { throw error }
+            if let (_, errors) = files[i].documentErrors.min(by: { $0.key < $1.key }), let error = errors.first { throw error }
+            if let (_, message) = files[i].sourceErrors.min(by: { $0.key < $1.key }) {
+                throw ValidateError("cannot use the schemas in \(files[i].location): \(message)")
             }
         }
 
@@ -73,15 +74,15 @@ public enum ValidationRun {
         // schemas); crossplane stops, and so do its aliases.
         let tolerant = options.mode == .sorted
         // Files that supply schemas: all extensions; in sorted mode the inputs too.
-        let supplies = { (file: LoadedSource) in file.isExtension || options.mode == .sorted }
         var packages = options.packages
         var configurationPackages: [String] = []
         var configurationMetas: [(name: String, meta: Value)] = []
-        for file in files where supplies(file) && file.index.contributes {
-            packages += file.index.packages
-            configurationPackages += file.index.configurationPackages
-            for meta in file.index.configurationMetas {
-                configurationMetas.append((name: meta["metadata"]?["name"]?.stringValue ?? file.location.description, meta: meta))
+        for i in files.indices where (files[i].isExtension || options.mode == .sorted) && files[i].index.contributes {
+            let index = files[i].index
+            packages += index.packages
+            configurationPackages += index.configurationPackages
+            for meta in index.configurationMetas {
+                configurationMetas.append((name: meta["metadata"]?["name"]?.stringValue ?? files[i].location.description, meta: meta))
             }
         }
         var catalog = SchemaCatalog()
@@ -99,7 +100,9 @@ public enum ValidationRun {
             }
         }
         // Local files come after packages so a schema being edited wins over a published one.
-        for file in files where supplies(file) { catalog.add(file) }
+        for i in files.indices where files[i].isExtension || options.mode == .sorted {
+            catalog.add(entries: files[i].entries, cacheKey: files[i].cacheKey, kinds: files[i].index.kinds, location: files[i].location)
+        }
 
         if options.mode == .sorted {
             // A cached file was skipped as schema-only; read it now if a schema covers its documents.
@@ -119,12 +122,11 @@ public enum ValidationRun {
             rendered = try await render(&files, settings: settings, rendering: rendering)
             notices += rendered.notices
         }
-        let inputFiles = files.filter { !$0.isExtension }
-        var items = workItems(inputFiles, mode: options.mode, catalog: catalog) + rendered.items
+        var items = workItems(files, mode: options.mode, catalog: catalog) + rendered.items
         if let image = options.defaultCrossplaneImage, !image.isEmpty,
            await CrossplaneSchemas.addMissing(Set(items.compactMap(\.gvk)), from: image, to: &catalog, options: options, notices: &notices) {
             // Schema sources among the inputs (XRDs, Functions) are validated once their kind is known.
-            items = workItems(inputFiles, mode: options.mode, catalog: catalog) + rendered.items
+            items = workItems(files, mode: options.mode, catalog: catalog) + rendered.items
         }
         let schemas = try await catalog.compile(Set(items.compactMap(\.gvk)), cache: options.cache)
         if let cache = options.cache {
@@ -135,8 +137,8 @@ public enum ValidationRun {
         let results = await validate(items, schemas: schemas, ruleEvaluator: options.ruleEvaluator)
         var report = ValidationReport(results: results, notices: notices)
         report.functionFailures = rendered.functionFailures
-        report.statistics.parsedFiles = files.filter(\.wasParsed).count
-        report.statistics.cachedFiles = files.filter { !$0.wasParsed && $0.readError == nil }.count
+        report.statistics.parsedFiles = files.count { $0.wasParsed }
+        report.statistics.cachedFiles = files.count { !$0.wasParsed && $0.readError == nil }
         report.statistics.cachedPackages = catalog.cachedPackages
         report.statistics.compiledSchemas = schemas.count
         DeferredRelease.release((consume files, consume items, consume schemas, consume catalog))
@@ -148,8 +150,8 @@ public enum ValidationRun {
     private static func render(_ files: inout [LoadedSource], settings: LoadedSource.Settings,
                                rendering: RenderSettings) async throws -> RenderedWork {
         // Only Compositions among the inputs render; most runs have none.
-        let compositions = files.contains { file in
-            !file.isExtension && (file.documents ?? []).contains { DocumentRole(of: $0.value) == .composition }
+        let compositions = files.indices.contains { i in
+            !files[i].isExtension && (files[i].documents ?? []).contains { DocumentRole(of: $0.value) == .composition }
         }
         guard compositions else { return RenderedWork() }
         let examples = try examplesBeside(files, settings: rendering)
@@ -197,9 +199,11 @@ public enum ValidationRun {
         }
     }
 
+    /// The resources of the input files (not the extensions) to validate.
     static func workItems(_ files: [LoadedSource], mode: Mode, catalog: SchemaCatalog) -> [WorkItem] {
         var items: [WorkItem] = []
-        for file in files {
+        for i in files.indices where !files[i].isExtension {
+            let file = files[i]
             let name = file.location.description
             if let error = file.readError {
                 let yaml = error as? YAMLError

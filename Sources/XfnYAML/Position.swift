@@ -19,7 +19,9 @@ public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
 public struct PositionTable: Sendable {
     struct Node: Sendable {
         var position: SourcePosition
-        var members: [String: Node] = [:]
+        /// In the order written; looked up only to place a finding, so a list is cheaper than a
+        /// table per mapping. With duplicate keys allowed, the last one counts, as for the value.
+        var members: [(key: String, node: Node)] = []
         var items: [Node] = []
     }
 
@@ -34,7 +36,7 @@ public struct PositionTable: Sendable {
         for element in path.elements {
             let next: Node?
             switch element {
-            case .key(let key): next = current.members[key]
+            case .key(let key): next = current.members.last { $0.key == key }?.node
             case .index(let index): next = current.items.indices.contains(index) ? current.items[index] : nil
             }
             guard let next else { return nearest ? current : nil }

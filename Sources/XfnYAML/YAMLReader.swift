@@ -154,7 +154,8 @@ private struct DocumentBuilder {
         case .mappingStart:
             try count(1, at: event.start)
             var object = ValueObject()
-            var keyPositions: [String: SourcePosition] = [:]
+            // Where each key of `object` was written, by its position among the pairs.
+            var keyPositions: [SourcePosition] = []
             var merged: [ValueObject] = []
             var total = 1
             while true {
@@ -199,16 +200,21 @@ private struct DocumentBuilder {
                     }
                     continue
                 }
-                if let first = keyPositions[key], !options.allowDuplicateKeys {
-                    throw YAMLError(kind: .duplicateKey(first: first), file: file, position: keyEvent.start,
-                                    reason: "mapping key \"\(key)\" already defined at line \(first.line) column \(first.column)")
+                if let existing = object.position(of: key) {
+                    let first = keyPositions[existing]
+                    if !options.allowDuplicateKeys {
+                        throw YAMLError(kind: .duplicateKey(first: first), file: file, position: keyEvent.start,
+                                        reason: "mapping key \"\(key)\" already defined at line \(first.line) column \(first.column)")
+                    }
+                    keyPositions[existing] = keyEvent.start
+                } else {
+                    keyPositions.append(keyEvent.start)
                 }
-                keyPositions[key] = keyEvent.start
                 let (value, n, valueTree) = try node(valueEvent, depth: depth + 1, record: record)
                 if var member = valueTree {
                     // A member is found by its key.
                     member.position = keyEvent.start
-                    tree?.members[key] = member
+                    tree?.members.append((key, member))
                 }
                 object[key] = value
                 total += n

@@ -83,6 +83,46 @@ import XfnCore
         #expect(SourceIndex.read(index).records[workspace.path("crd.yaml")] != nil)
     }
 
+    /// A resource file is read on every run; its record stands while its stamp does, and a change
+    /// to it is read, validated and recorded under the new contents' key.
+    @Test func aChangedResourceIsReadAndRecordedAgain() async throws {
+        let workspace = try prepared()
+        try backdate(workspace.path("test.yaml"))
+        let cold = try await workspace.run(sources: ["crd.yaml"], inputs: ["test.yaml"], cached: true)
+        #expect(cold.results.map(\.status) == [.valid])
+        let path = workspace.path("test.yaml")
+        let recorded = try #require(SourceIndex.read(workspace.cache.sources.path).records[path])
+        let warm = try await workspace.run(sources: ["crd.yaml"], inputs: ["test.yaml"], cached: true)
+        #expect(warm.results.map(\.status) == [.valid])
+        #expect(SourceIndex.read(workspace.cache.sources.path).records[path]?.key == recorded.key)
+
+        try workspace.write("test.yaml", Fixtures.test(replicas: "\"many\""))
+        try backdate(path, seconds: 1800)
+        let changed = try await workspace.run(sources: ["crd.yaml"], inputs: ["test.yaml"], cached: true)
+        #expect(changed.results.map(\.status) == [.invalid])
+        let rerecorded = try #require(SourceIndex.read(workspace.cache.sources.path).records[path])
+        #expect(rerecorded.key == SchemaCache.key(forContents: try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(rerecorded.key != recorded.key)
+    }
+
+    /// Lines are decoded when their file is looked up; one that does not decode is no record (its
+    /// file is read again), and the others still are.
+    @Test func aLineThatDoesNotDecodeIsNoRecord() async throws {
+        let workspace = try prepared()
+        _ = try await workspace.run(sources: ["crd.yaml"], inputs: ["test.yaml"], cached: true)
+        let index = workspace.cache.sources.path
+        let text = try String(contentsOfFile: index, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.removeLast(2)  // the checksum line and the empty piece after it
+        lines.append("\(workspace.path("broken.yaml"))\t1\t2\tnot-a-size\t4\t5\t6\tfile-abc\t{}")
+        var body = lines.joined(separator: "\n") + "\n"
+        body += "sha256 \(SHA256Hasher.digest(Data(body.utf8)).hex)\n"
+        try body.write(toFile: index, atomically: true, encoding: .utf8)
+        let records = SourceIndex.read(index).records
+        #expect(records[workspace.path("broken.yaml")] == nil)
+        #expect(records[workspace.path("crd.yaml")] != nil)
+    }
+
     @Test func aDamagedSchemaEntryIsReadAgainFromItsSource() async throws {
         let workspace = try Workspace()
         try workspace.write("crd.yaml", Fixtures.testCRD)

@@ -39,8 +39,11 @@ import XfnCore
     }
 
     @Test func duplicateKeysCanBeAllowed() throws {
-        let documents = try YAMLReader.read("a: 1\na: 2\n", file: "dup.yaml", options: .init(allowDuplicateKeys: true))
-        #expect(documents.first?.value == ["a": 2])
+        let documents = try YAMLReader.read("a: 1\nb: 3\na: 2\n", file: "dup.yaml", options: .init(allowDuplicateKeys: true))
+        #expect(documents.first?.value == ["a": 2, "b": 3])
+        // The value that counts is the last one, and so is its position.
+        #expect(documents.first?.positions[FieldPath.root.child("a")] == SourcePosition(line: 3, column: 1))
+        #expect(documents.first?.positions[FieldPath.root.child("b")] == SourcePosition(line: 2, column: 1))
     }
 
     @Test func anchorsAliasesAndMerge() throws {
