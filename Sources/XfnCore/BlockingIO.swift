@@ -28,6 +28,7 @@ public enum BlockingIO {
                     let next = Atomic<Int>(0)
                     let slots = Slots(base: buffer.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        HeapReservation.reserveForThisThread()
                         while true {
                             let offset = next.wrappingAdd(1, ordering: .relaxed).oldValue
                             guard offset < count else { return }

@@ -181,11 +181,12 @@ public final class CELRuleEvaluator: RuleEvaluator {
     private func prepared(_ node: SchemaNode, rules: [ValidationRule]) -> NodeRules {
         let id = ObjectIdentifier(node)
         if let known = nodes.withLock({ $0[id] }), known.rules == rules { return known }
-        let selfType = Self.celType(written: node.written, isResource: true, mentioned: Self.mentionedNames(rules))
+        let perRule = rules.map { Self.mentionedNames([$0]) }
+        let selfType = Self.celType(written: node.written, isResource: true, mentioned: MentionedNames(union: perRule))
         // Each rule is checked against the properties it names itself, so the same rule on
         // another kind with the same fields is compiled only once.
-        let compiled = rules.map { rule in
-            let ruleType = rules.count == 1 ? selfType : Self.celType(written: node.written, isResource: true, mentioned: Self.mentionedNames([rule]))
+        let compiled = zip(rules, perRule).map { rule, mentioned in
+            let ruleType = rules.count == 1 ? selfType : Self.celType(written: node.written, isResource: true, mentioned: mentioned)
             return compile(rule, selfType: ruleType)
         }
         let entry = NodeRules(node: node, rules: rules, selfType: selfType, compiled: compiled)
@@ -212,28 +213,53 @@ public final class CELRuleEvaluator: RuleEvaluator {
         return result
     }
 
+    /// The words of some rules, which bound the properties they can select.
+    struct MentionedNames: Sendable {
+        var words: Set<String> = []
+        /// Whether a rule has a backtick or an `__` escape, and so may select a property whose
+        /// name is not a plain word (`self.\`max-size\``, `self.max__dash__size`).
+        var reachesEscapedNames = false
+
+        init() {}
+
+        init(union parts: [MentionedNames]) {
+            for part in parts {
+                words.formUnion(part.words)
+                reachesEscapedNames = reachesEscapedNames || part.reachesEscapedNames
+            }
+        }
+    }
+
     /// Every word (a run of letters, digits and underscores) in the rules and their message
     /// expressions, string literals included: no rule can select a property whose name is not
     /// among them.
-    static func mentionedNames(_ rules: [ValidationRule]) -> Set<String> {
-        var names: Set<String> = []
+    static func mentionedNames(_ rules: [ValidationRule]) -> MentionedNames {
+        var mentioned = MentionedNames()
         func scan(_ text: String) {
+            var previous: UInt8 = 0
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "`") || (byte == UInt8(ascii: "_") && previous == byte) { mentioned.reachesEscapedNames = true }
+                previous = byte
+            }
+            scanWords(text)
+        }
+        func scanWords(_ text: String) {
             var word: [UInt8] = []
             for byte in text.utf8 {
                 if isWordByte(byte) {
                     word.append(byte)
                 } else if !word.isEmpty {
-                    names.insert(String(decoding: word, as: UTF8.self))
+                    mentioned.words.insert(String(decoding: word, as: UTF8.self))
                     word.removeAll(keepingCapacity: true)
                 }
             }
-            if !word.isEmpty { names.insert(String(decoding: word, as: UTF8.self)) }
+            if !word.isEmpty { mentioned.words.insert(String(decoding: word, as: UTF8.self)) }
         }
         for rule in rules {
             scan(rule.rule)
             if let expression = rule.messageExpression { scan(expression) }
         }
-        return names
+        return mentioned
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
@@ -251,7 +277,7 @@ public final class CELRuleEvaluator: RuleEvaluator {
     /// (and every property whose name is not a plain word, which a rule may reach in backticks):
     /// an upjet `spec` has hundreds of properties, and its rules name a few. Values of the
     /// properties left out convert by their own shape, which no rule can observe.
-    static func celType(written object: ValueObject, isResource: Bool = false, mentioned: Set<String>? = nil) -> CELStaticType {
+    static func celType(written object: ValueObject, isResource: Bool = false, mentioned: MentionedNames? = nil) -> CELStaticType {
         let keywords = TypeKeywords(object)
         if keywords.isTrue(.intOrString) { return .dyn }
         let types = SchemaCompiler.declaredTypes(keywords[.type]) ?? []
@@ -280,11 +306,21 @@ public final class CELRuleEvaluator: RuleEvaluator {
         case "object":
             if case .object(let properties)? = keywords[.properties], !properties.isEmpty {
                 var fields: [String: CELStaticType] = [:]
-                fields.reserveCapacity(properties.count + 3)
-                for (name, property) in properties {
-                    guard case .object(let schema) = property, let escaped = escapedName(name) else { continue }
-                    if let mentioned, !mentioned.contains(escaped), name.utf8.allSatisfy(isWordByte) { continue }
-                    fields[escaped] = celType(written: schema, mentioned: mentioned)
+                if let mentioned, !mentioned.reachesEscapedNames, mentioned.words.count < properties.count {
+                    // Only plain-word names can be selected: look the rules' words up rather than
+                    // going through hundreds of properties.
+                    for word in mentioned.words {
+                        guard let position = properties.position(of: word), case .object(let schema) = properties.entry(at: position).value,
+                              escapedName(word) == word else { continue }
+                        fields[word] = celType(written: schema, mentioned: mentioned)
+                    }
+                } else {
+                    fields.reserveCapacity(properties.count + 3)
+                    for (name, property) in properties {
+                        guard case .object(let schema) = property, let escaped = escapedName(name) else { continue }
+                        if let mentioned, !mentioned.words.contains(escaped), name.utf8.allSatisfy(isWordByte) { continue }
+                        fields[escaped] = celType(written: schema, mentioned: mentioned)
+                    }
                 }
                 if isResource || keywords.isTrue(.embeddedResource) {
                     fields["apiVersion"] = fields["apiVersion"] ?? .string

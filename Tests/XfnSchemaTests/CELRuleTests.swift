@@ -161,6 +161,30 @@ import XfnYAML
         #expect(failing.contains(#"spec: Invalid value: "object": failed rule: self.items.all(i, i.name != '')"#))
     }
 
+    /// With more properties than the rules have words, the rules' words are looked up among the
+    /// properties; each named field keeps its declared type, nested ones included.
+    @Test func wideObjectsDeclareTheNamedFieldsWithTheirTypes() throws {
+        let others = (1...12).map { "  other\($0): {type: string}" }.joined(separator: "\n")
+        let schema = Fixture.schemaText(spec: """
+            type: object
+            x-kubernetes-validations:
+              - rule: self.window > duration('1m') && self.limits.ratio > 0.5
+                message: too small
+            properties:
+              window: {type: string, format: duration}
+              limits:
+                type: object
+                properties:
+                  ratio: {type: number}
+                  unrelated: {type: integer}
+              max-size: {type: integer}
+            \(others)
+            """)
+        #expect(try errors(schema, "spec: {window: 5m, limits: {ratio: 1}, max-size: 2, other1: a}").isEmpty)
+        #expect(try errors(schema, "spec: {window: 30s, limits: {ratio: 1}}") == [#"spec: Invalid value: "object": too small"#])
+        #expect(try errors(schema, "spec: {window: 5m, limits: {ratio: 0.25}}") == [#"spec: Invalid value: "object": too small"#])
+    }
+
     @Test func aRuleSharedByKindsIsCheckedAgainstEachKindsOwnFieldType() throws {
         let evaluator = CELRuleEvaluator()
         func schema(_ type: String) -> String {
@@ -182,7 +206,11 @@ import XfnYAML
 
     @Test func mentionedNamesAreEveryWordOfTheRulesAndMessages() {
         let rules = [ValidationRule(rule: "has(self.forProvider.region) || self.`a-b` == 'x_y'", messageExpression: "'need ' + self.kind2")]
-        #expect(CELRuleEvaluator.mentionedNames(rules) == ["has", "self", "forProvider", "region", "a", "b", "x_y", "need", "kind2"])
+        let mentioned = CELRuleEvaluator.mentionedNames(rules)
+        #expect(mentioned.words == ["has", "self", "forProvider", "region", "a", "b", "x_y", "need", "kind2"])
+        #expect(mentioned.reachesEscapedNames, "a backtick can select any property")
+        #expect(!CELRuleEvaluator.mentionedNames([ValidationRule(rule: "self.max_size > 1")]).reachesEscapedNames)
+        #expect(CELRuleEvaluator.mentionedNames([ValidationRule(rule: "self.max__dash__size > 1")]).reachesEscapedNames)
     }
 }
 
