@@ -4,12 +4,28 @@ import Foundation
 /// cooperative pool when files can be large or many.
 public enum FileContents {
     public static func read(atPath path: String) throws -> [UInt8] {
+        try withOpenFile(path) { descriptor, size in try read(descriptor: descriptor, size: size, path: path) }
+    }
+
+    /// The contents and the file's status once they were read, from the open file: what a caller
+    /// compares with an earlier `stat` to know the file did not change while it was read.
+    public static func readWithStatus(atPath path: String) throws -> (bytes: [UInt8], status: stat) {
+        try withOpenFile(path) { descriptor, size in
+            let bytes = try read(descriptor: descriptor, size: size, path: path)
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+            return (bytes, status)
+        }
+    }
+
+    /// Opens `path` for reading and hands `body` the descriptor and the size the file has now.
+    private static func withOpenFile<T>(_ path: String, _ body: (Int32, Int) throws -> T) throws -> T {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-        return try read(descriptor: descriptor, size: Int(status.st_size), path: path)
+        return try body(descriptor, Int(status.st_size))
     }
 
     /// The rest of an open file, expected to be `size` bytes long; it may have changed since, and

@@ -26,23 +26,21 @@ public struct ValueObject: Sendable, Hashable, Sequence {
     public var keys: [String] { entries.map(\.key) }
     public var values: [Value] { entries.map(\.value) }
 
-    /// Where `key` sits among the pairs, in insertion order.
-    public func position(of key: String) -> Int? { offset(of: key) }
-
     /// The pair at a position from `position(of:)` or iteration order.
     public func entry(at position: Int) -> Element { entries[position] }
 
-    private func offset(of key: String) -> Int? {
+    /// Where `key` sits among the pairs, in insertion order.
+    public func position(of key: String) -> Int? {
         if let positions { return positions[key] }
         for offset in entries.indices where entries[offset].key == key { return offset }
         return nil
     }
 
     public subscript(key: String) -> Value? {
-        get { offset(of: key).map { entries[$0].value } }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if let offset = offset(of: key) {
+                if let offset = position(of: key) {
                     entries[offset].value = newValue
                     return
                 }
@@ -52,7 +50,7 @@ public struct ValueObject: Sendable, Hashable, Sequence {
                 } else if entries.count > Self.indexedCount {
                     indexPositions()
                 }
-            } else if let offset = offset(of: key) {
+            } else if let offset = position(of: key) {
                 entries.remove(at: offset)
                 if positions != nil { indexPositions() }
             }
@@ -66,7 +64,7 @@ public struct ValueObject: Sendable, Hashable, Sequence {
         positions = table
     }
 
-    public func contains(_ key: String) -> Bool { offset(of: key) != nil }
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public func makeIterator() -> IndexingIterator<[Element]> { entries.makeIterator() }
 

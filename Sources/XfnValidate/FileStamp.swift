@@ -13,7 +13,13 @@ struct FileStamp: Hashable, Sendable {
     /// The stamp of a regular file, or nil when it cannot be stat'ed or is not a regular file.
     init?(path: String) {
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & UInt32(S_IFMT)) == UInt32(S_IFREG) else { return nil }
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(regularFile: info)
+    }
+
+    /// The stamp of what `stat` describes, or nil when it is not a regular file.
+    init?(regularFile info: stat) {
+        guard (info.st_mode & UInt32(S_IFMT)) == UInt32(S_IFREG) else { return nil }
         self.init(info)
     }
 

@@ -57,14 +57,8 @@ public enum InputLocation: Sendable, Hashable, CustomStringConvertible {
         case .standardInput:
             return (try standardInput(), nil)
         case .file(let path):
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw FileError(path: path, operation: "read", code: errno) }
-            defer { close(descriptor) }
-            var info = stat()
-            guard fstat(descriptor, &info) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-            let bytes = try FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path)
-            guard fstat(descriptor, &info) == 0, (info.st_mode & UInt32(S_IFMT)) == UInt32(S_IFREG) else { return (Data(bytes), nil) }
-            return (Data(bytes), FileStamp(info))
+            let (bytes, status) = try FileContents.readWithStatus(atPath: path)
+            return (Data(bytes), FileStamp(regularFile: status))
         }
     }
 }

@@ -125,19 +125,11 @@ final class SourceIndex: Sendable {
 
     /// The index file's lines, each decoded when its file is looked up.
     private static func readStored(_ path: String) -> (written: Int64, stored: StoredRecords) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return (0, .none) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, let bytes = try? FileContents.read(descriptor: descriptor, size: Int(info.st_size), path: path),
-              let stored = StoredRecords(bytes) else {
+        // An index that cannot be read is no index: every source is read again, and it is rewritten.
+        guard let (bytes, status) = try? FileContents.readWithStatus(atPath: path), let stored = StoredRecords(bytes) else {
             return (0, .none)
         }
-        return (FileStamp(info).modified, stored)
-    }
-
-    static func parse(_ bytes: [UInt8]) -> [String: Record]? {
-        StoredRecords(bytes)?.all
+        return (FileStamp(status).modified, stored)
     }
 
     /// The lines of an index file that checks out, found by the path each starts with. The rest of
